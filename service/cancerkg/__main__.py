@@ -1,0 +1,5 @@
+"""Allow `python -m cancerkg`."""
+
+from cancerkg.cli import main
+
+main()

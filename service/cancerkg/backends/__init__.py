@@ -1,0 +1,1 @@
+"""Store backends: pyoxigraph on disk (default), rdflib in memory, remote SPARQL."""

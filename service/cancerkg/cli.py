@@ -1,0 +1,210 @@
+"""The `cancerkg` command line: a thin shell that parses options, calls the core and renders.
+
+Exit codes (GUIDE §2): 0 ok, 1 the answer is "no" (e.g. data does not conform), 2 bad input or
+usage. Every CancerKGError becomes one line on stderr and its exit code, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import pyoxigraph as ox
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from rich.table import Table
+
+from cancerkg import __version__
+from cancerkg.build import build as run_build
+from cancerkg.connect import open_store
+from cancerkg.errors import CancerKGError
+from cancerkg.queries import available_queries, load_query_text
+from cancerkg.results import compact, serialize
+from cancerkg.settings import Settings
+from cancerkg.stats import compute_stats
+
+app = typer.Typer(
+    name="cancerkg",
+    help="Build, query and serve the cancerkg knowledge graph of European cancer networks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+out = Console()
+err = Console(stderr=True)
+
+StoreOption = Annotated[
+    Path | None,
+    typer.Option("--store", help="Store folder (default: $CANCERKG_STORE or ~/.local/share/cancerkg/store)."),
+]
+BackendOption = Annotated[
+    str | None,
+    typer.Option("--backend", help="oxigraph (default, on disk) or memory (rdflib); $CANCERKG_BACKEND."),
+]
+
+
+@app.command()
+def build(
+    store: StoreOption = None,
+    force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.")] = False,
+) -> None:
+    """Parse ontology, shapes and data, infer, load the store and write dumps (atomically)."""
+    settings = Settings.resolve(store)
+    with _progress() as report:
+        result = run_build(settings.store_dir, force=force, report=report)
+    verb = "built" if result.rebuilt else "up to date:"
+    err.print(
+        f"{verb} {result.triples:,} triples in {result.release.path} "
+        f"({result.seconds:.1f} s); dumps in {result.release.dist}"
+    )
+
+
+@app.command()
+def query(
+    name: Annotated[str | None, typer.Argument(help="A named query or a .rq file.")] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="table, json, csv, tsv (xml); turtle/nt/json-ld for CONSTRUCT.")
+    ] = "table",
+    list_all: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    store: StoreOption = None,
+    backend: BackendOption = None,
+) -> None:
+    """Run a SPARQL query on the built store; the default graph is the union of all graphs."""
+    if list_all or name is None:
+        for query_name in available_queries():
+            out.print(query_name)
+        return
+    text = load_query_text(name)
+    with _store(store, backend) as opened:
+        result = opened.query(text)
+        if fmt == "table":
+            _print_table(result)
+        else:
+            sys.stdout.buffer.write(serialize(result, fmt))
+            sys.stdout.flush()
+
+
+@app.command()
+def stats(
+    store: StoreOption = None,
+    backend: BackendOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Machine-readable output.")] = False,
+) -> None:
+    """Triples, named graphs, instances per class and concepts per scheme."""
+    with _store(store, backend) as opened:
+        figures = compute_stats(opened)
+    if as_json:
+        out.print_json(json.dumps(figures.__dict__))
+        return
+    out.print(f"[bold]{figures.triples:,}[/bold] triples (union graph), "
+              f"{len(figures.graphs)} named graphs")
+    for title, rows in (("named graph", figures.graphs), ("class", figures.classes),
+                        ("concept scheme", figures.schemes)):
+        table = Table(title=None, show_edge=False)
+        table.add_column(title)
+        table.add_column("count", justify="right")
+        for key, count in rows:
+            table.add_row(compact(ox.NamedNode(key)) if key else "", f"{count:,}")
+        out.print(table)
+
+
+@app.command()
+def export(
+    fmt: Annotated[str, typer.Option("--format", "-f", help="nquads, trig, turtle, nt, json-ld, xml.")] = "nquads",
+    store: StoreOption = None,
+    backend: BackendOption = None,
+) -> None:
+    """Write the whole graph to stdout (N-Quads/TriG keep the named graphs)."""
+    keep_graphs = fmt in ("nquads", "trig")
+    text = (
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" if not keep_graphs else
+        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    )
+    with _store(store, backend) as opened:
+        result = opened.query(text)
+        if keep_graphs:
+            assert isinstance(result, ox.QuerySolutions)
+            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]  # type: ignore[arg-type]
+            fmt_map = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
+            sys.stdout.buffer.write(ox.serialize(quads, format=fmt_map[fmt]) or b"")
+        else:
+            sys.stdout.buffer.write(serialize(result, fmt))
+    sys.stdout.flush()
+
+
+@app.command()
+def version() -> None:
+    """Print the version."""
+    out.print(__version__)
+
+
+class _store:
+    """Open the configured store for one command and close it afterwards."""
+
+    def __init__(self, store: Path | None, backend: str | None) -> None:
+        self.settings = Settings.resolve(store, backend)
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self.opened = open_store(self.settings)
+        return self.opened
+
+    def __exit__(self, *exc: object) -> None:
+        self.opened.close()
+
+
+class _progress:
+    """A rich progress display on stderr that the build reports into."""
+
+    def __enter__(self):  # type: ignore[no-untyped-def]
+        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
+                            console=err, transient=True)
+        self.bar.start()
+        self.tasks: dict[str, TaskID] = {}
+        return self.report
+
+    def report(self, stage: str, done: int, total: int) -> None:
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(stage, total=total or None)
+        self.bar.update(self.tasks[stage], completed=done)
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.stop()
+
+
+def _print_table(result: object) -> None:
+    if isinstance(result, ox.QueryBoolean):
+        out.print("true" if bool(result) else "false")
+        return
+    table = Table(show_edge=False)
+    if isinstance(result, ox.QuerySolutions):
+        names = [v.value for v in result.variables]
+        for column in names:
+            table.add_column(column)
+        rows = 0
+        for solution in result:
+            table.add_row(*(compact(solution[n]) for n in names))
+            rows += 1
+    else:
+        for column in ("subject", "predicate", "object"):
+            table.add_column(column)
+        rows = 0
+        for triple in result:  # type: ignore[attr-defined]
+            table.add_row(compact(triple.subject), compact(triple.predicate), compact(triple.object))
+            rows += 1
+    out.print(table)
+    err.print(f"{rows} row{'s' if rows != 1 else ''}")
+
+
+def main() -> None:
+    """Console-script entry point: map typed errors to one line and an exit code."""
+    try:
+        app()
+    except CancerKGError as error:
+        err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True, soft_wrap=True)
+        sys.exit(error.exit_code)
+    except KeyboardInterrupt:
+        err.print("interrupted")
+        sys.exit(130)

@@ -1,0 +1,69 @@
+"""Typed errors of the core library.
+
+Each error knows its CLI exit code and HTTP status, so the shells map them in one place and never
+show a traceback for bad input.
+"""
+
+from __future__ import annotations
+
+
+class CancerKGError(Exception):
+    """Base class: a problem the user can fix, with a one-line message."""
+
+    exit_code = 2
+    http_status = 400
+    kind = "error"
+
+    def __init__(self, message: str, *, detail: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail
+
+
+class InputError(CancerKGError):
+    """Bad input or usage: exit 2, HTTP 400."""
+
+    kind = "bad input"
+
+
+class SourceSyntaxError(InputError):
+    """An RDF source or submission that does not parse; the message holds file:line:col."""
+
+    kind = "syntax error"
+
+    def __init__(
+        self, message: str, *, path: str, line: int | None = None, column: int | None = None
+    ) -> None:
+        where = path if line is None else f"{path}:{line}:{column or 1}"
+        super().__init__(f"{where}: {message}")
+        self.path = path
+        self.line = line
+        self.column = column
+
+
+class QuerySyntaxError(InputError):
+    """A SPARQL query that does not parse."""
+
+    kind = "query syntax error"
+
+
+class UnknownQueryError(InputError):
+    """A named query that does not exist."""
+
+    kind = "unknown query"
+    http_status = 404
+
+
+class StoreNotFoundError(CancerKGError):
+    """No built store where one was expected."""
+
+    kind = "no store"
+    http_status = 503
+
+
+class BuildError(CancerKGError):
+    """The build cannot go on (e.g. a source folder is missing)."""
+
+    kind = "build failed"
+    exit_code = 1
+    http_status = 500
