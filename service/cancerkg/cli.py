@@ -136,6 +136,28 @@ def export(
 
 
 @app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    store: StoreOption = None,
+    backend: BackendOption = None,
+) -> None:
+    """Serve the graph over HTTP; builds the store first if there is none yet."""
+    import uvicorn
+
+    from cancerkg.web.app import create_app
+
+    settings = Settings.resolve(store, backend)
+    if settings.backend != "remote":
+        with _progress() as report:
+            result = run_build(settings.store_dir, report=report)
+        if result.rebuilt:
+            err.print(f"built {result.triples:,} triples in {result.release.path}")
+    err.print(f"serving on http://{host}:{port}/ (OpenAPI at /docs)")
+    uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     out.print(__version__)

@@ -1,0 +1,67 @@
+"""Shared fixtures: the real knowledge graph is built once per test session."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from cancerkg.backends.memory import MemoryStore
+from cancerkg.backends.oxigraph import OxigraphStore
+from cancerkg.build import build
+from cancerkg.connect import open_store
+from cancerkg.settings import Settings
+from cancerkg.sources import knowledge_root
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The knowledge folders (ontology/, shapes/, data/, queries/)."""
+    return knowledge_root()
+
+
+@pytest.fixture(scope="session")
+def store_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A store built from the real sources, once per session."""
+    path = tmp_path_factory.mktemp("store")
+    build(path)
+    return path
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(store_dir: Path) -> Iterator[OxigraphStore]:
+    store = open_store(Settings(store_dir, "oxigraph"))
+    assert isinstance(store, OxigraphStore)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def memory_store(store_dir: Path) -> Iterator[MemoryStore]:
+    store = open_store(Settings(store_dir, "memory"))
+    assert isinstance(store, MemoryStore)
+    yield store
+    store.close()
+
+
+@pytest.fixture(scope="session")
+def cli() -> object:
+    """The real `cancerkg` command, run in a subprocess: cli("query", "x.rq", env={...})."""
+    return run_cli
+
+
+def run_cli(*args: str, env: dict[str, str] | None = None,
+            stdin: bytes | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+    """Run the real `cancerkg` command in a subprocess and capture its output."""
+    full_env = {**os.environ, **(env or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "cancerkg", *args],
+        capture_output=True, text=True, env=full_env, timeout=timeout,
+        input=stdin.decode() if stdin is not None else None,
+    )
