@@ -1,0 +1,179 @@
+"""`cancerkg build`: named graphs, inference, dumps, atomic publication, syntax errors."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from cancerkg import storage
+from cancerkg.backends.oxigraph import OxigraphStore
+from cancerkg.build import build
+from cancerkg.iris import INFERRED_GRAPH
+
+ORG = "http://www.w3.org/ns/org#"
+
+
+def copy_sources(root: Path, target: Path) -> Path:
+    """A private copy of the knowledge folders that a test may break or grow."""
+    for folder in ("ontology", "shapes", "data", "queries"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, target / folder)
+    return target
+
+
+def test_each_source_file_is_its_own_named_graph(store_dir: Path, oxigraph_store: OxigraphStore) -> None:
+    manifest = storage.current_release(store_dir).manifest()  # type: ignore[union-attr]
+    graphs = set(oxigraph_store.named_graphs())
+    for source in manifest["sources"]:
+        assert source["graph"] in graphs, source
+    assert INFERRED_GRAPH in graphs
+    assert "https://w3id.org/cancerkg/graph/ontology/cancerkg" in graphs
+    assert "https://w3id.org/cancerkg/graph/data/countries" in graphs
+
+
+def test_inference_adds_superclass_types_and_membership_shortcuts(tmp_path: Path, root: Path) -> None:
+    sources = copy_sources(root, tmp_path / "src")
+    (sources / "data" / "zz-test.ttl").write_text(
+        """@prefix ckg: <https://w3id.org/cancerkg/ontology#> .
+@prefix org: <http://www.w3.org/ns/org#> .
+@prefix time: <http://www.w3.org/2006/time#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+@prefix role: <https://w3id.org/cancerkg/id/role/> .
+@prefix ex: <https://example.org/> .
+ex:net a ckg:CancerReferenceNetwork .
+ex:h1 a ckg:CancerCentre . ex:h2 a ckg:HealthcareProvider .
+ex:m1 a org:Membership ; org:member ex:h1 ; org:organization ex:net ; org:role role:coordinator .
+ex:m2 a org:Membership ; org:member ex:h2 ; org:organization ex:net ; org:role role:full-member ;
+  org:memberDuring [ time:hasEnd [ time:inXSDDate "2021-01-01"^^xsd:date ] ] .
+ex:p1 ckg:collaboratesWith ex:p2 .
+ex:wp org:unitOf ex:p1 .
+""", encoding="utf-8")
+    build(tmp_path / "store", root=sources)
+    store = OxigraphStore.open(storage.current_release(tmp_path / "store").oxigraph)  # type: ignore[union-attr]
+
+    def ask(pattern: str) -> bool:
+        prefixes = ("PREFIX ckg: <https://w3id.org/cancerkg/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
+                    "PREFIX ex: <https://example.org/> ")
+        return bool(store.query(prefixes + f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"))
+
+    assert ask("ex:net a ckg:Network . ex:net a org:Organization")  # subclass chain
+    assert ask("ex:h1 a ckg:Institution")
+    assert ask("ex:h1 org:memberOf ex:net . ex:net org:hasMember ex:h1")  # shortcut + inverse
+    assert not ask("ex:h2 org:memberOf ex:net")  # ended membership: no current shortcut
+    assert ask("ex:net ckg:coordinatedBy ex:h1 . ex:h1 ckg:coordinates ex:net")
+    assert ask("ex:p2 ckg:collaboratesWith ex:p1")  # symmetric
+    assert ask("ex:p1 ckg:relatedTo ex:p2")  # super-property
+    assert ask("ex:p1 org:hasUnit ex:wp")  # inverse of a reused ORG property
+    store.close()
+
+
+def test_dumps_match_their_checksums_and_content(store_dir: Path, oxigraph_store: OxigraphStore) -> None:
+    release = storage.current_release(store_dir)
+    assert release is not None
+    names = {d["file"] for d in release.manifest()["dumps"]}
+    assert names == {"cancerkg.nq.gz", "cancerkg.nt.gz", "cancerkg.ttl", "cancerkg.jsonld"}
+    for name in names:
+        path = release.dist / name
+        digest, listed = (release.dist / f"{name}.sha256").read_text().split()
+        assert listed == name
+        assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
+    quads = list(ox.parse(gzip.decompress((release.dist / "cancerkg.nq.gz").read_bytes()),
+                          ox.RdfFormat.N_QUADS))
+    assert len(quads) == len(oxigraph_store.native)
+    turtle = list(ox.parse(path=str(release.dist / "cancerkg.ttl"), format=ox.RdfFormat.TURTLE))
+    jsonld = list(ox.parse(path=str(release.dist / "cancerkg.jsonld"), format=ox.RdfFormat.JSON_LD))
+    assert len(turtle) == len(jsonld) == len({q.triple for q in quads})
+
+
+def test_unchanged_sources_are_not_rebuilt(tmp_path: Path, root: Path) -> None:
+    sources = copy_sources(root, tmp_path / "src")
+    first = build(tmp_path / "store", root=sources)
+    second = build(tmp_path / "store", root=sources)
+    assert first.rebuilt and not second.rebuilt
+    assert second.release.path == first.release.path
+    (sources / "data" / "countries.ttl").write_text(
+        (sources / "data" / "countries.ttl").read_text() + "\n# changed\n")
+    third = build(tmp_path / "store", root=sources)
+    assert third.rebuilt and third.release.path != first.release.path
+
+
+def test_broken_turtle_stops_the_build_with_file_line_column(tmp_path: Path, root: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    sources = copy_sources(root, tmp_path / "src")
+    broken = sources / "data" / "broken.ttl"
+    broken.write_text('@prefix ex: <https://example.org/> .\nex:a ex:b "no end .\n', encoding="utf-8")
+    result = cli("build", "--store", str(tmp_path / "store"), env={"CANCERKG_SOURCES": str(sources)})
+    assert result.returncode == 2
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    assert f"{broken}:2:" in lines[0].replace("\n", "")
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "store" / "current").exists()
+
+
+def test_killed_build_leaves_previous_store_queryable(tmp_path: Path, root: Path) -> None:
+    sources = copy_sources(root, tmp_path / "src")
+    store_dir = tmp_path / "store"
+    first = build(store_dir, root=sources)
+    # Grow the sources so the next build takes long enough to be killed in the middle.
+    lines = [f"<https://example.org/s{i}> <https://example.org/p{i % 50}> \"value {i}\" ." for i in range(400_000)]
+    (sources / "data" / "big.nt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    env = {**os.environ, "CANCERKG_SOURCES": str(sources)}
+    process = subprocess.Popen([sys.executable, "-m", "cancerkg", "build", "--store", str(store_dir)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    releases = store_dir / "releases"
+    while not any(p.name.startswith(".tmp-") for p in releases.iterdir()):
+        assert process.poll() is None, "the build ended before it could be killed"
+        time.sleep(0.05)
+    time.sleep(0.5)  # let it get into parsing/loading
+    assert process.poll() is None, "the build finished before it could be killed"
+    process.send_signal(signal.SIGKILL)
+    process.wait()
+    current = storage.current_release(store_dir)
+    assert current is not None and current.path == first.release.path
+    store = OxigraphStore.open(current.oxigraph)
+    assert bool(store.query("ASK { ?s a <https://w3id.org/cancerkg/ontology#Country> }"))
+    store.close()
+    # The next build cleans up the killed one's workspace and publishes.
+    second = build(store_dir, root=sources)
+    assert second.rebuilt
+    assert not any(p.name.startswith(".tmp-") for p in releases.iterdir())
+
+
+def test_manifest_records_sources_and_counts(store_dir: Path) -> None:
+    manifest = json.loads((store_dir / "current" / "manifest.json").read_text())
+    assert manifest["triples"] > 0 and manifest["inferred"] > 0
+    assert all(s["file"].split("/")[0] in {"ontology", "shapes", "data"} for s in manifest["sources"])
+
+
+def test_store_option_and_environment_variable_agree(tmp_path: Path, store_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    by_option = cli("stats", "--json", "--store", str(store_dir))
+    by_env = cli("stats", "--json", env={"CANCERKG_STORE": str(store_dir)})
+    assert by_option.returncode == by_env.returncode == 0, by_option.stderr
+    assert json.loads(by_option.stdout) == json.loads(by_env.stdout)
+
+
+def test_missing_store_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+    result = cli("stats", "--store", str(tmp_path / "nowhere"))
+    assert result.returncode == 2
+    assert "cancerkg build" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+def test_stats_counts(store_dir: Path, cli, backend: str) -> None:  # type: ignore[no-untyped-def]
+    result = cli("stats", "--json", "--store", str(store_dir), "--backend", backend)
+    assert result.returncode == 0, result.stderr
+    figures = json.loads(result.stdout)
+    classes = dict(figures["classes"])
+    assert classes["https://w3id.org/cancerkg/ontology#Country"] == 31
+    assert figures["triples"] > 0 and len(figures["graphs"]) >= 3
