@@ -56,12 +56,16 @@ def cli() -> object:
     return run_cli
 
 
-def run_cli(*args: str, env: dict[str, str] | None = None,
-            stdin: bytes | None = None, timeout: float = 300) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     """Run the real `cancerkg` command in a subprocess and capture its output."""
     full_env = {**os.environ, **(env or {})}
     return subprocess.run(
         [sys.executable, "-m", "cancerkg", *args],
-        capture_output=True, text=True, env=full_env, timeout=timeout,
+        capture_output=True,
+        text=True,
+        env=full_env,
+        timeout=timeout,
         input=stdin.decode() if stdin is not None else None,
     )

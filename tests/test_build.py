@@ -32,7 +32,9 @@ def copy_sources(root: Path, target: Path) -> Path:
     return target
 
 
-def test_each_source_file_is_its_own_named_graph(store_dir: Path, oxigraph_store: OxigraphStore) -> None:
+def test_each_source_file_is_its_own_named_graph(
+    store_dir: Path, oxigraph_store: OxigraphStore
+) -> None:
     manifest = storage.current_release(store_dir).manifest()  # type: ignore[union-attr]
     graphs = set(oxigraph_store.named_graphs())
     for source in manifest["sources"]:
@@ -42,7 +44,9 @@ def test_each_source_file_is_its_own_named_graph(store_dir: Path, oxigraph_store
     assert "https://w3id.org/cancerkg/graph/data/countries" in graphs
 
 
-def test_inference_adds_superclass_types_and_membership_shortcuts(tmp_path: Path, root: Path) -> None:
+def test_inference_adds_superclass_types_and_membership_shortcuts(
+    tmp_path: Path, root: Path
+) -> None:
     sources = copy_sources(root, tmp_path / "src")
     (sources / "data" / "zz-test.ttl").write_text(
         """@prefix ckg: <https://w3id.org/cancerkg/ontology#> .
@@ -58,13 +62,17 @@ ex:m2 a org:Membership ; org:member ex:h2 ; org:organization ex:net ; org:role r
   org:memberDuring [ time:hasEnd [ time:inXSDDate "2021-01-01"^^xsd:date ] ] .
 ex:p1 ckg:collaboratesWith ex:p2 .
 ex:wp org:unitOf ex:p1 .
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     build(tmp_path / "store", root=sources)
     store = OxigraphStore.open(storage.current_release(tmp_path / "store").oxigraph)  # type: ignore[union-attr]
 
     def ask(pattern: str) -> bool:
-        prefixes = ("PREFIX ckg: <https://w3id.org/cancerkg/ontology#> PREFIX org: <http://www.w3.org/ns/org#> "
-                    "PREFIX ex: <https://example.org/> ")
+        prefixes = (
+            "PREFIX ckg: <https://w3id.org/cancerkg/ontology#> "
+            "PREFIX org: <http://www.w3.org/ns/org#> PREFIX ex: <https://example.org/> "
+        )
         return bool(store.query(prefixes + f"ASK {{ GRAPH <{INFERRED_GRAPH}> {{ {pattern} }} }}"))
 
     assert ask("ex:net a ckg:Network . ex:net a org:Organization")  # subclass chain
@@ -78,7 +86,9 @@ ex:wp org:unitOf ex:p1 .
     store.close()
 
 
-def test_dumps_match_their_checksums_and_content(store_dir: Path, oxigraph_store: OxigraphStore) -> None:
+def test_dumps_match_their_checksums_and_content(
+    store_dir: Path, oxigraph_store: OxigraphStore
+) -> None:
     release = storage.current_release(store_dir)
     assert release is not None
     names = {d["file"] for d in release.manifest()["dumps"]}
@@ -88,8 +98,11 @@ def test_dumps_match_their_checksums_and_content(store_dir: Path, oxigraph_store
         digest, listed = (release.dist / f"{name}.sha256").read_text().split()
         assert listed == name
         assert hashlib.sha256(path.read_bytes()).hexdigest() == digest
-    quads = list(ox.parse(gzip.decompress((release.dist / "cancerkg.nq.gz").read_bytes()),
-                          ox.RdfFormat.N_QUADS))
+    quads = list(
+        ox.parse(
+            gzip.decompress((release.dist / "cancerkg.nq.gz").read_bytes()), ox.RdfFormat.N_QUADS
+        )
+    )
     assert len(quads) == len(oxigraph_store.native)
     turtle = list(ox.parse(path=str(release.dist / "cancerkg.ttl"), format=ox.RdfFormat.TURTLE))
     jsonld = list(ox.parse(path=str(release.dist / "cancerkg.jsonld"), format=ox.RdfFormat.JSON_LD))
@@ -103,16 +116,23 @@ def test_unchanged_sources_are_not_rebuilt(tmp_path: Path, root: Path) -> None:
     assert first.rebuilt and not second.rebuilt
     assert second.release.path == first.release.path
     (sources / "data" / "countries.ttl").write_text(
-        (sources / "data" / "countries.ttl").read_text() + "\n# changed\n")
+        (sources / "data" / "countries.ttl").read_text() + "\n# changed\n"
+    )
     third = build(tmp_path / "store", root=sources)
     assert third.rebuilt and third.release.path != first.release.path
 
 
-def test_broken_turtle_stops_the_build_with_file_line_column(tmp_path: Path, root: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_broken_turtle_stops_the_build_with_file_line_column(
+    tmp_path: Path, root: Path, cli
+) -> None:  # type: ignore[no-untyped-def]
     sources = copy_sources(root, tmp_path / "src")
     broken = sources / "data" / "broken.ttl"
-    broken.write_text('@prefix ex: <https://example.org/> .\nex:a ex:b "no end .\n', encoding="utf-8")
-    result = cli("build", "--store", str(tmp_path / "store"), env={"CANCERKG_SOURCES": str(sources)})
+    broken.write_text(
+        '@prefix ex: <https://example.org/> .\nex:a ex:b "no end .\n', encoding="utf-8"
+    )
+    result = cli(
+        "build", "--store", str(tmp_path / "store"), env={"CANCERKG_SOURCES": str(sources)}
+    )
     assert result.returncode == 2
     lines = [line for line in result.stderr.splitlines() if line.strip()]
     assert len(lines) == 1, result.stderr
@@ -126,11 +146,18 @@ def test_killed_build_leaves_previous_store_queryable(tmp_path: Path, root: Path
     store_dir = tmp_path / "store"
     first = build(store_dir, root=sources)
     # Grow the sources so the next build takes long enough to be killed in the middle.
-    lines = [f"<https://example.org/s{i}> <https://example.org/p{i % 50}> \"value {i}\" ." for i in range(400_000)]
+    lines = [
+        f'<https://example.org/s{i}> <https://example.org/p{i % 50}> "value {i}" .'
+        for i in range(400_000)
+    ]
     (sources / "data" / "big.nt").write_text("\n".join(lines) + "\n", encoding="utf-8")
     env = {**os.environ, "CANCERKG_SOURCES": str(sources)}
-    process = subprocess.Popen([sys.executable, "-m", "cancerkg", "build", "--store", str(store_dir)],
-                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "cancerkg", "build", "--store", str(store_dir)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     releases = store_dir / "releases"
     while not any(p.name.startswith(".tmp-") for p in releases.iterdir()):
         assert process.poll() is None, "the build ended before it could be killed"
@@ -153,7 +180,9 @@ def test_killed_build_leaves_previous_store_queryable(tmp_path: Path, root: Path
 def test_manifest_records_sources_and_counts(store_dir: Path) -> None:
     manifest = json.loads((store_dir / "current" / "manifest.json").read_text())
     assert manifest["triples"] > 0 and manifest["inferred"] > 0
-    assert all(s["file"].split("/")[0] in {"ontology", "shapes", "data"} for s in manifest["sources"])
+    assert all(
+        s["file"].split("/")[0] in {"ontology", "shapes", "data"} for s in manifest["sources"]
+    )
 
 
 def test_store_option_and_environment_variable_agree(tmp_path: Path, store_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]

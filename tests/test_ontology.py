@@ -10,6 +10,8 @@ import pytest
 import rdflib
 from rdflib.namespace import OWL, RDF, RDFS, SKOS
 
+from support import skip_or_fail
+
 CKG = "https://w3id.org/cancerkg/ontology#"
 TERM_TYPES = (OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty)
 
@@ -43,19 +45,36 @@ def test_every_term_is_labelled_and_defined(ontology: rdflib.Graph) -> None:
 
 def test_required_classes_exist(ontology: rdflib.Graph) -> None:
     required = [
-        "Network", "EuropeanReferenceNetwork", "NetworkOfExpertise", "JointAction", "Project",
-        "WorkPackage", "TaskForce", "FundingProgramme", "Grant", "ResearchInfrastructure",
-        "Platform", "Initiative", "Institution", "HealthcareProvider", "CancerCentre", "Domain",
+        "Network",
+        "EuropeanReferenceNetwork",
+        "NetworkOfExpertise",
+        "JointAction",
+        "Project",
+        "WorkPackage",
+        "TaskForce",
+        "FundingProgramme",
+        "Grant",
+        "ResearchInfrastructure",
+        "Platform",
+        "Initiative",
+        "Institution",
+        "HealthcareProvider",
+        "CancerCentre",
+        "Domain",
         "Country",
     ]
     classes = set(ontology.subjects(RDF.type, OWL.Class))
     assert [c for c in required if rdflib.URIRef(CKG + c) not in classes] == []
-    assert (rdflib.URIRef(CKG + "EuropeanReferenceNetwork"), RDFS.subClassOf,
-            rdflib.URIRef(CKG + "Network")) in ontology
+    assert (
+        rdflib.URIRef(CKG + "EuropeanReferenceNetwork"),
+        RDFS.subClassOf,
+        rdflib.URIRef(CKG + "Network"),
+    ) in ontology
 
 
-@pytest.mark.skipif(shutil.which("java") is None, reason="HermiT needs Java: install default-jre-headless")
 def test_ontology_is_consistent_with_hermit(ontology: rdflib.Graph, tmp_path: Path) -> None:
+    if shutil.which("java") is None:
+        skip_or_fail("java", "HermiT needs Java: apt-get install default-jre-headless")
     path = tmp_path / "cancerkg.nt"
     ontology.serialize(path, format="nt", encoding="utf-8")
     world = owlready2.World()

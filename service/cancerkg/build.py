@@ -34,7 +34,7 @@ class BuildResult:
     seconds: float
 
 
-class SourceErrors(SourceSyntaxError):
+class BuildSyntaxError(SourceSyntaxError):
     """Several sources failed to parse; the message lists each on its own line."""
 
     def __init__(self, errors: list[SourceSyntaxError]) -> None:
@@ -81,8 +81,10 @@ def build(
         "triples": triples,
         "inferred": inferred,
         "sources": [{"file": s.relative, "graph": s.graph} for s in sources],
-        "dumps": [{"file": d.path.name, "media_type": d.media_type, "sha256": d.sha256,
-                   "size": d.size} for d in dumps],
+        "dumps": [
+            {"file": d.path.name, "media_type": d.media_type, "sha256": d.sha256, "size": d.size}
+            for d in dumps
+        ],
     }
     release.manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
     published = storage.publish(store_dir, workspace, digest)
@@ -102,7 +104,7 @@ def _load(store: ox.Store, sources: list[SourceFile], report: Reporter | None) -
             store.extend(quads)
         _progress(report, "parsing", done, len(sources))
     if errors:
-        raise SourceErrors(errors)
+        raise BuildSyntaxError(errors)
 
 
 def _stage(report: Reporter | None, stage: str, total: int) -> Callable[[int], None]:

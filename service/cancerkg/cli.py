@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +20,7 @@ from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
 from cancerkg import __version__
+from cancerkg.build import Reporter
 from cancerkg.build import build as run_build
 from cancerkg.connect import open_store
 from cancerkg.errors import CancerKGError
@@ -25,6 +28,7 @@ from cancerkg.queries import available_queries, load_query_text
 from cancerkg.results import compact, serialize
 from cancerkg.settings import Settings
 from cancerkg.stats import compute_stats
+from cancerkg.store import Store
 
 app = typer.Typer(
     name="cancerkg",
@@ -38,18 +42,24 @@ err = Console(stderr=True)
 
 StoreOption = Annotated[
     Path | None,
-    typer.Option("--store", help="Store folder (default: $CANCERKG_STORE or ~/.local/share/cancerkg/store)."),
+    typer.Option(
+        "--store", help="Store folder (default: $CANCERKG_STORE or ~/.local/share/cancerkg/store)."
+    ),
 ]
 BackendOption = Annotated[
     str | None,
-    typer.Option("--backend", help="oxigraph (default, on disk) or memory (rdflib); $CANCERKG_BACKEND."),
+    typer.Option(
+        "--backend", help="oxigraph (default, on disk) or memory (rdflib); $CANCERKG_BACKEND."
+    ),
 ]
 
 
 @app.command()
 def build(
     store: StoreOption = None,
-    force: Annotated[bool, typer.Option("--force", help="Rebuild even if nothing changed.")] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Rebuild even if nothing changed.")
+    ] = False,
 ) -> None:
     """Parse ontology, shapes and data, infer, load the store and write dumps (atomically)."""
     settings = Settings.resolve(store)
@@ -66,7 +76,10 @@ def build(
 def query(
     name: Annotated[str | None, typer.Argument(help="A named query or a .rq file.")] = None,
     fmt: Annotated[
-        str, typer.Option("--format", "-f", help="table, json, csv, tsv (xml); turtle/nt/json-ld for CONSTRUCT.")
+        str,
+        typer.Option(
+            "--format", "-f", help="table, json, csv, tsv (xml); turtle/nt/json-ld for CONSTRUCT."
+        ),
     ] = "table",
     list_all: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
     store: StoreOption = None,
@@ -99,10 +112,15 @@ def stats(
     if as_json:
         out.print_json(json.dumps(figures.__dict__))
         return
-    out.print(f"[bold]{figures.triples:,}[/bold] triples (union graph), "
-              f"{len(figures.graphs)} named graphs")
-    for title, rows in (("named graph", figures.graphs), ("class", figures.classes),
-                        ("concept scheme", figures.schemes)):
+    out.print(
+        f"[bold]{figures.triples:,}[/bold] triples (union graph), "
+        f"{len(figures.graphs)} named graphs"
+    )
+    for title, rows in (
+        ("named graph", figures.graphs),
+        ("class", figures.classes),
+        ("concept scheme", figures.schemes),
+    ):
         table = Table(title=None, show_edge=False)
         table.add_column(title)
         table.add_column("count", justify="right")
@@ -113,21 +131,24 @@ def stats(
 
 @app.command()
 def export(
-    fmt: Annotated[str, typer.Option("--format", "-f", help="nquads, trig, turtle, nt, json-ld, xml.")] = "nquads",
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="nquads, trig, turtle, nt, json-ld, xml.")
+    ] = "nquads",
     store: StoreOption = None,
     backend: BackendOption = None,
 ) -> None:
     """Write the whole graph to stdout (N-Quads/TriG keep the named graphs)."""
     keep_graphs = fmt in ("nquads", "trig")
     text = (
-        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }" if not keep_graphs else
-        "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+        "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
+        if not keep_graphs
+        else "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     )
     with _store(store, backend) as opened:
         result = opened.query(text)
         if keep_graphs:
             assert isinstance(result, ox.QuerySolutions)
-            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]  # type: ignore[arg-type]
+            quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]
             fmt_map = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
             sys.stdout.buffer.write(ox.serialize(quads, format=fmt_map[fmt]) or b"")
         else:
@@ -163,37 +184,35 @@ def version() -> None:
     out.print(__version__)
 
 
-class _store:
+@contextmanager
+def _store(store: Path | None, backend: str | None) -> Iterator[Store]:
     """Open the configured store for one command and close it afterwards."""
-
-    def __init__(self, store: Path | None, backend: str | None) -> None:
-        self.settings = Settings.resolve(store, backend)
-
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        self.opened = open_store(self.settings)
-        return self.opened
-
-    def __exit__(self, *exc: object) -> None:
-        self.opened.close()
+    opened = open_store(Settings.resolve(store, backend))
+    try:
+        yield opened
+    finally:
+        opened.close()
 
 
-class _progress:
+@contextmanager
+def _progress() -> Iterator[Reporter]:
     """A rich progress display on stderr that the build reports into."""
+    bar = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        TextColumn("{task.completed}/{task.total}"),
+        console=err,
+        transient=True,
+    )
+    tasks: dict[str, TaskID] = {}
 
-    def __enter__(self):  # type: ignore[no-untyped-def]
-        self.bar = Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                            console=err, transient=True)
-        self.bar.start()
-        self.tasks: dict[str, TaskID] = {}
-        return self.report
+    def report(stage: str, done: int, total: int) -> None:
+        if stage not in tasks:
+            tasks[stage] = bar.add_task(stage, total=total or None)
+        bar.update(tasks[stage], completed=done)
 
-    def report(self, stage: str, done: int, total: int) -> None:
-        if stage not in self.tasks:
-            self.tasks[stage] = self.bar.add_task(stage, total=total or None)
-        self.bar.update(self.tasks[stage], completed=done)
-
-    def __exit__(self, *exc: object) -> None:
-        self.bar.stop()
+    with bar:
+        yield report
 
 
 def _print_table(result: object) -> None:
@@ -205,16 +224,18 @@ def _print_table(result: object) -> None:
         names = [v.value for v in result.variables]
         for column in names:
             table.add_column(column)
-        rows = 0
-        for solution in result:
+        solutions = list(result)
+        for solution in solutions:
             table.add_row(*(compact(solution[n]) for n in names))
-            rows += 1
+        rows = len(solutions)
     else:
         for column in ("subject", "predicate", "object"):
             table.add_column(column)
         rows = 0
         for triple in result:  # type: ignore[attr-defined]
-            table.add_row(compact(triple.subject), compact(triple.predicate), compact(triple.object))
+            table.add_row(
+                compact(triple.subject), compact(triple.predicate), compact(triple.object)
+            )
             rows += 1
     out.print(table)
     err.print(f"{rows} row{'s' if rows != 1 else ''}")
@@ -225,7 +246,9 @@ def main() -> None:
     try:
         app()
     except CancerKGError as error:
-        err.print(f"[red]error:[/red] {error.message}", highlight=False, markup=True, soft_wrap=True)
+        err.print(
+            f"[red]error:[/red] {error.message}", highlight=False, markup=True, soft_wrap=True
+        )
         sys.exit(error.exit_code)
     except KeyboardInterrupt:
         err.print("interrupted")

@@ -46,15 +46,30 @@ def write_dumps(store: ox.Store, dist: Path) -> list[Dump]:
     quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
     triples = sorted({q.triple for q in quads}, key=str)
     written = [
-        _write(dist / f"{NAME}.nq.gz", ox.serialize(quads, format=ox.RdfFormat.N_QUADS), True,
-               "application/n-quads"),
-        _write(dist / f"{NAME}.nt.gz", ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES), True,
-               "application/n-triples"),
-        _write(dist / f"{NAME}.ttl",
-               ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES), False,
-               "text/turtle"),
-        _write(dist / f"{NAME}.jsonld", ox.serialize(triples, format=ox.RdfFormat.JSON_LD), False,
-               "application/ld+json"),
+        _write(
+            dist / f"{NAME}.nq.gz",
+            ox.serialize(quads, format=ox.RdfFormat.N_QUADS),
+            True,
+            "application/n-quads",
+        ),
+        _write(
+            dist / f"{NAME}.nt.gz",
+            ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+            True,
+            "application/n-triples",
+        ),
+        _write(
+            dist / f"{NAME}.ttl",
+            ox.serialize(triples, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES),
+            False,
+            "text/turtle",
+        ),
+        _write(
+            dist / f"{NAME}.jsonld",
+            ox.serialize(triples, format=ox.RdfFormat.JSON_LD),
+            False,
+            "application/ld+json",
+        ),
     ]
     return written
 

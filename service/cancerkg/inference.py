@@ -19,9 +19,7 @@ from cancerkg.iris import INFERRED_GRAPH
 MAX_ROUNDS = 10
 
 
-def infer(
-    store: ox.Store, rules: list[Path], report: Callable[[int], None] | None = None
-) -> int:
+def infer(store: ox.Store, rules: list[Path], report: Callable[[int], None] | None = None) -> int:
     """Apply the rules to a fixpoint; return how many triples were added to the inferred graph."""
     graph = ox.NamedNode(INFERRED_GRAPH)
     texts = [(rule.name, rule.read_text(encoding="utf-8")) for rule in rules]
@@ -44,8 +42,9 @@ def _one_round(store: ox.Store, rules: list[tuple[str, str]]) -> set[ox.Triple]:
             derived = store.query(text, use_default_graph_as_union=True)
         except SyntaxError as error:
             raise BuildError(f"ontology/rules/{name}: invalid SPARQL: {error}") from None
+        if not isinstance(derived, ox.QueryTriples):
+            raise BuildError(f"ontology/rules/{name}: a rule must be a CONSTRUCT query")
         for triple in derived:
-            assert isinstance(triple, ox.Triple)
             if triple not in new and not _known(store, triple):
                 new.add(triple)
     return new

@@ -29,8 +29,15 @@ RDF_FORMAT_BY_SUFFIX: dict[str, ox.RdfFormat] = {
     ".rdf": ox.RdfFormat.RDF_XML,
     ".jsonld": ox.RdfFormat.JSON_LD,
 }
-ALIASES = {"ttl": "turtle", "ntriples": "nt", "n-triples": "nt", "nq": "nquads",
-           "rdfxml": "xml", "rdf": "xml", "jsonld": "json-ld"}
+ALIASES = {
+    "ttl": "turtle",
+    "ntriples": "nt",
+    "n-triples": "nt",
+    "nq": "nquads",
+    "rdfxml": "xml",
+    "rdf": "xml",
+    "jsonld": "json-ld",
+}
 
 
 def rdf_format(name: str) -> ox.RdfFormat:

@@ -51,8 +51,10 @@ def serialize(result: QueryResult, fmt: str) -> bytes:
 def _serialize_triples(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
     items: list[ox.Triple] = list(triples)
     prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
-    data = ox.serialize(items, format=fmt, prefixes=prefixes) if prefixes else ox.serialize(
-        items, format=fmt
+    data = (
+        ox.serialize(items, format=fmt, prefixes=prefixes)
+        if prefixes
+        else ox.serialize(items, format=fmt)
     )
     return data or b""
 
@@ -64,7 +66,7 @@ def compact(term: Term | None) -> str:
     if isinstance(term, ox.NamedNode):
         for prefix, namespace in PREFIXES.items():
             if term.value.startswith(namespace):
-                return f"{prefix}:{term.value[len(namespace):]}"
+                return f"{prefix}:{term.value[len(namespace) :]}"
         return term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"

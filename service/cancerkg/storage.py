@@ -85,7 +85,9 @@ def publish(store_dir: Path, workspace: Path, fingerprint: str) -> Release:
     tmp_link = store_dir / f"{TMP_PREFIX}{CURRENT}-{os.getpid()}"
     tmp_link.unlink(missing_ok=True)
     tmp_link.symlink_to(Path(RELEASES) / fingerprint)
-    tmp_link.replace(link)  # rename(2) over the old link: readers see the old or the new, never none
+    tmp_link.replace(
+        link
+    )  # rename(2) over the old link: readers see the old or the new, never none
     _prune(store_dir, keep=final)
     return Release(final)
 

@@ -38,15 +38,15 @@ class MemoryStore:
         except Exception as error:  # pyparsing raises several unrelated types
             raise QuerySyntaxError(f"invalid SPARQL: {' '.join(str(error).split())}") from None
         target = self._restricted(default_graphs) if default_graphs else self._dataset
-        bindings = {rdflib.Variable(k): to_rdflib(v) for k, v in (substitutions or {}).items()}
+        bindings = {k: to_rdflib(v) for k, v in (substitutions or {}).items()}
         result = target.query(sparql, initBindings=bindings)
         if result.type == "CONSTRUCT" or result.type == "DESCRIBE":
             assert result.graph is not None
             data = result.graph.serialize(format="nt", encoding="utf-8")
             return [q.triple for q in ox.parse(data, ox.RdfFormat.N_TRIPLES)]
-        data = result.serialize(format="json")
-        assert data is not None
-        return ox.parse_query_results(data, ox.QueryResultsFormat.JSON)
+        results = result.serialize(format="json")
+        assert results is not None
+        return ox.parse_query_results(results, ox.QueryResultsFormat.JSON)
 
     def _restricted(self, graphs: Sequence[str]) -> rdflib.Graph:
         union = rdflib.Graph()
@@ -59,7 +59,8 @@ class MemoryStore:
         return sorted(
             str(g.identifier)
             for g in self._dataset.graphs()
-            if isinstance(g.identifier, rdflib.URIRef) and len(g) > 0
+            if isinstance(g.identifier, rdflib.URIRef)
+            and len(g) > 0
             and g.identifier != rdflib.graph.DATASET_DEFAULT_GRAPH_ID
         )
 
