@@ -124,7 +124,7 @@ def test_unchanged_sources_are_not_rebuilt(tmp_path: Path, root: Path) -> None:
 
 def test_broken_turtle_stops_the_build_with_file_line_column(
     tmp_path: Path, root: Path, cli
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     sources = copy_sources(root, tmp_path / "src")
     broken = sources / "data" / "broken.ttl"
     broken.write_text(
@@ -185,21 +185,21 @@ def test_manifest_records_sources_and_counts(store_dir: Path) -> None:
     )
 
 
-def test_store_option_and_environment_variable_agree(tmp_path: Path, store_dir: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_store_option_and_environment_variable_agree(tmp_path: Path, store_dir: Path, cli) -> None:
     by_option = cli("stats", "--json", "--store", str(store_dir))
     by_env = cli("stats", "--json", env={"CANCERKG_STORE": str(store_dir)})
     assert by_option.returncode == by_env.returncode == 0, by_option.stderr
     assert json.loads(by_option.stdout) == json.loads(by_env.stdout)
 
 
-def test_missing_store_is_a_clear_error(tmp_path: Path, cli) -> None:  # type: ignore[no-untyped-def]
+def test_missing_store_is_a_clear_error(tmp_path: Path, cli) -> None:
     result = cli("stats", "--store", str(tmp_path / "nowhere"))
     assert result.returncode == 2
     assert "cancerkg build" in result.stderr and "Traceback" not in result.stderr
 
 
 @pytest.mark.parametrize("backend", ["oxigraph", "memory"])
-def test_stats_counts(store_dir: Path, cli, backend: str) -> None:  # type: ignore[no-untyped-def]
+def test_stats_counts(store_dir: Path, cli, backend: str) -> None:
     result = cli("stats", "--json", "--store", str(store_dir), "--backend", backend)
     assert result.returncode == 0, result.stderr
     figures = json.loads(result.stdout)
