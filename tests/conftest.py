@@ -69,3 +69,61 @@ def run_cli(
         timeout=timeout,
         input=stdin.decode() if stdin is not None else None,
     )
+
+
+@pytest.fixture(scope="session")
+def serve(store_dir: Path) -> Iterator[object]:
+    """Start the real `cancerkg serve` (uvicorn) on a free loopback port: serve(env={...}) -> URL.
+
+    Every server started is stopped at the end of the session.
+    """
+    started: list[subprocess.Popen[bytes]] = []
+
+    def start(*args: str, env: dict[str, str] | None = None) -> str:
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "cancerkg", "serve", "--port", str(port),
+             "--store", str(store_dir), *args],
+            env={**os.environ, **(env or {})},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        started.append(process)
+        url = f"http://127.0.0.1:{port}"
+        wait_until_up(url + "/health", process)
+        return url
+
+    yield start
+    for process in started:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
+    """Poll `url` until it answers 200 (the server builds and spawns workers first)."""
+    import time
+
+    import httpx
+
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server exited with {process.returncode}")
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.2)
+    raise RuntimeError(f"{url} did not come up in {seconds} s")

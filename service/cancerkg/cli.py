@@ -10,6 +10,7 @@ import json
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Annotated
 
@@ -19,14 +20,14 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from cancerkg import __version__
+from cancerkg import __version__, storage
 from cancerkg.build import Reporter
 from cancerkg.build import build as run_build
-from cancerkg.connect import open_store
-from cancerkg.errors import CancerKGError
-from cancerkg.queries import available_queries, load_query_text
+from cancerkg.connect import open_remote, open_store, release_quads
+from cancerkg.errors import CancerKGError, StoreNotFoundError
+from cancerkg.queries import parse_assignments, query_titles, run_query
 from cancerkg.results import compact, serialize
-from cancerkg.settings import Settings
+from cancerkg.settings import Settings, normalise_base_url
 from cancerkg.stats import compute_stats
 from cancerkg.store import Store
 
@@ -45,6 +46,11 @@ StoreOption = Annotated[
     typer.Option(
         "--store", help="Store folder (default: $CANCERKG_STORE or ~/.local/share/cancerkg/store)."
     ),
+]
+EndpointOption = Annotated[
+    str | None,
+    typer.Option("--endpoint", help="A remote SPARQL 1.1 endpoint URL; $CANCERKG_ENDPOINT "
+                 "(credentials: $CANCERKG_ENDPOINT_USER / _PASSWORD / _AUTH=basic|digest)."),
 ]
 BackendOption = Annotated[
     str | None,
@@ -82,17 +88,21 @@ def query(
         ),
     ] = "table",
     list_all: Annotated[bool, typer.Option("--list", help="List the named queries.")] = False,
+    params: Annotated[
+        list[str] | None,
+        typer.Option("--param", "-p", help="A parameter of the named query, name=value (repeat)."),
+    ] = None,
     store: StoreOption = None,
     backend: BackendOption = None,
 ) -> None:
-    """Run a SPARQL query on the built store; the default graph is the union of all graphs."""
+    """Run a named query (or a .rq file) on the built store, parameters bound as typed terms."""
     if list_all or name is None:
-        for query_name in available_queries():
-            out.print(query_name)
+        for query_name, title in query_titles():
+            out.print(f"[bold]{query_name}[/bold]  {title}", highlight=False)
         return
-    text = load_query_text(name)
+    arguments = parse_assignments(params or [])
     with _store(store, backend) as opened:
-        result = opened.query(text)
+        result = run_query(opened, name, arguments)
         if fmt == "table":
             _print_table(result)
         else:
@@ -157,18 +167,65 @@ def export(
 
 
 @app.command()
+def validate(
+    files: Annotated[
+        list[Path] | None,
+        typer.Argument(help="Submission files ('-' for stdin); none: the published graph."),
+    ] = None,
+    fmt: Annotated[
+        str,
+        typer.Option("--format", "-f", help="auto, turtle, json-ld, nt, rdfxml, trig."),
+    ] = "auto",
+    report: Annotated[str, typer.Option("--report", help="text, json, turtle, json-ld.")] = "text",
+    fail_on: Annotated[str, typer.Option("--fail-on", help="violation or warning.")] = "violation",
+    store: StoreOption = None,
+) -> None:
+    """Validate submission files against the shapes, with the published graph as context.
+
+    Builds the store first when it is missing or out of date.
+    Exit 0 conforms, 1 does not, 2 bad input.
+    """
+    from cancerkg.shacl_report import render
+    from cancerkg.validation import validate_published, validate_submission
+    from cancerkg.validation_input import read_submission_file
+
+    submission = [t for path in files or [] for t in read_submission_file(path, fmt)]
+    settings = Settings.resolve(store, "oxigraph")
+    run_build(settings.store_dir)
+    with _store(store, "oxigraph") as opened:
+        result = validate_submission(submission, opened) if files else validate_published(opened)
+    sys.stdout.write(render(result, report, fail_on=fail_on))
+    sys.stdout.flush()
+    if not result.conforms(fail_on):
+        raise typer.Exit(1)
+
+
+@app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
     store: StoreOption = None,
     backend: BackendOption = None,
+    endpoint: EndpointOption = None,
+    timeout: Annotated[
+        float | None, typer.Option(help="Per-query time limit in seconds (default 30).")
+    ] = None,
+    base_url: Annotated[
+        str | None,
+        typer.Option("--base-url", help="Public address that https://w3id.org/cancerkg/ maps to "
+                     "(default: $CANCERKG_BASE_URL, else the address of each request)."),
+    ] = None,
 ) -> None:
     """Serve the graph over HTTP; builds the store first if there is none yet."""
     import uvicorn
 
     from cancerkg.web.app import create_app
 
-    settings = Settings.resolve(store, backend)
+    settings = Settings.resolve(store, backend, endpoint)
+    if timeout is not None:
+        settings = replace(settings, query_timeout=timeout)
+    if base_url is not None:
+        settings = replace(settings, base_url=normalise_base_url(base_url))
     if settings.backend != "remote":
         with _progress() as report:
             result = run_build(settings.store_dir, report=report)
@@ -176,6 +233,30 @@ def serve(
             err.print(f"built {result.triples:,} triples in {result.release.path}")
     err.print(f"serving on http://{host}:{port}/ (OpenAPI at /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@app.command()
+def load(
+    endpoint: Annotated[str, typer.Option("--endpoint", help="The SPARQL server's query URL.")],
+    update_endpoint: Annotated[
+        str | None, typer.Option("--update-endpoint", help="Its update URL (default: --endpoint).")
+    ] = None,
+    graph_store: Annotated[
+        str | None,
+        typer.Option("--graph-store", help="Its Graph Store Protocol URL, preferred where it "
+                     "exists: keeps blank nodes (Virtuoso: /sparql-graph-crud-auth)."),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Load the built graph (all named graphs) into a SPARQL 1.1 server (GSP or INSERT DATA)."""
+    settings = Settings.resolve(store, "remote", endpoint)
+    release = storage.current_release(settings.store_dir)
+    if release is None:
+        raise StoreNotFoundError(f"no built store at {settings.store_dir}; run `cancerkg build`")
+    quads = release_quads(release)
+    target = open_remote(settings, update_endpoint=update_endpoint, graph_store=graph_store)
+    target.load(quads)
+    err.print(f"loaded {len(quads):,} quads into {endpoint}")
 
 
 @app.command()

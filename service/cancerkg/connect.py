@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import gzip
 
-from pyoxigraph import RdfFormat
+from pyoxigraph import Quad, RdfFormat
 
 from cancerkg import storage
 from cancerkg.backends.memory import MemoryStore
 from cancerkg.backends.oxigraph import OxigraphStore
+from cancerkg.backends.remote import RemoteStore
 from cancerkg.errors import InputError, StoreNotFoundError
 from cancerkg.parsing import parse_bytes
 from cancerkg.settings import BACKENDS, Settings
@@ -20,11 +21,9 @@ N_QUADS = RdfFormat.N_QUADS
 def open_store(settings: Settings) -> Store:
     """The configured backend over the published release (or the remote endpoint)."""
     if settings.backend not in BACKENDS:
-        raise InputError(
-            f"unknown backend {settings.backend!r}; use one of: {', '.join(BACKENDS)}"
-        )
+        raise InputError(f"unknown backend {settings.backend!r}; use one of: {', '.join(BACKENDS)}")
     if settings.backend == "remote":
-        raise InputError("the remote backend needs --endpoint URL (not available yet)")
+        return open_remote(settings)
     release = storage.current_release(settings.store_dir)
     if release is None:
         raise StoreNotFoundError(
@@ -33,7 +32,29 @@ def open_store(settings: Settings) -> Store:
         )
     if settings.backend == "memory":
         store = MemoryStore()
-        dump = release.dist / "cancerkg.nq.gz"
-        store.load(parse_bytes(gzip.decompress(dump.read_bytes()), N_QUADS, name=str(dump)))
+        store.load(release_quads(release))
         return store
     return OxigraphStore.open(release.oxigraph)
+
+
+def release_quads(release: storage.Release) -> list[Quad]:
+    """Every quad of a release, read from its N-Quads dump (to fill another backend)."""
+    dump = release.dist / "cancerkg.nq.gz"
+    return list(parse_bytes(gzip.decompress(dump.read_bytes()), N_QUADS, name=str(dump)))
+
+
+def open_remote(
+    settings: Settings, *, update_endpoint: str | None = None, graph_store: str | None = None
+) -> RemoteStore:
+    """The remote SPARQL server that `--endpoint` names (credentials from the settings)."""
+    if not settings.endpoint:
+        raise InputError("the remote backend needs --endpoint URL (or CANCERKG_ENDPOINT)")
+    return RemoteStore(
+        settings.endpoint,
+        update_endpoint=update_endpoint,
+        graph_store=graph_store,
+        user=settings.endpoint_user,
+        password=settings.endpoint_password,
+        digest=settings.endpoint_auth == "digest",
+        timeout=settings.query_timeout,
+    )

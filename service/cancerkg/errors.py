@@ -47,6 +47,12 @@ class QuerySyntaxError(InputError):
     kind = "query syntax error"
 
 
+class ParameterError(InputError):
+    """A named-query parameter that is unknown, missing or not of its type."""
+
+    kind = "bad parameter"
+
+
 class UnknownQueryError(InputError):
     """A named query that does not exist."""
 
@@ -67,3 +73,69 @@ class BuildError(CancerKGError):
     kind = "build failed"
     exit_code = 1
     http_status = 500
+
+
+class UpdateRefusedError(InputError):
+    """A SPARQL Update sent to the read-only endpoint."""
+
+    kind = "read-only endpoint"
+    http_status = 403
+
+
+class ServiceNotAllowedError(InputError):
+    """A SERVICE clause naming a host outside the allow-list (it would let clients make the
+    server fetch any URL)."""
+
+    kind = "service not allowed"
+    http_status = 403
+
+
+class MethodNotAllowedError(InputError):
+    """An HTTP method the SPARQL protocol's query operation does not define."""
+
+    kind = "method not allowed"
+    http_status = 405
+
+
+class NotAcceptableError(InputError):
+    """No result format fits what the client accepts."""
+
+    kind = "not acceptable"
+    http_status = 406
+
+
+class QueryTooLongError(InputError):
+    """A query (or request body) longer than the configured maximum."""
+
+    kind = "query too long"
+    http_status = 413
+
+
+class UnsupportedMediaTypeError(InputError):
+    """A POST body whose media type or charset the protocol does not allow."""
+
+    kind = "unsupported media type"
+    http_status = 415
+
+
+class QueryTimeoutError(CancerKGError):
+    """A query that ran past the time limit; its worker was stopped."""
+
+    kind = "query timeout"
+    http_status = 503
+
+
+class QueryFailedError(CancerKGError):
+    """A query that parsed but could not be evaluated (e.g. a SERVICE call failed)."""
+
+    kind = "query failed"
+    exit_code = 1
+    http_status = 500
+
+
+class RemoteEndpointError(CancerKGError):
+    """The remote SPARQL server refused the request or could not be reached."""
+
+    kind = "remote endpoint error"
+    exit_code = 1
+    http_status = 502

@@ -1,11 +1,19 @@
-"""Find a query by name (queries/NAME.rq) or path (FILE.rq) and read its text."""
+"""Find a query by name (queries/NAME.rq) or path (FILE.rq), bind its parameters and run it.
+
+Every shell (CLI, REST API, benchmark) calls `run_query`, so a parameter is checked and bound the
+same way wherever it comes from.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 
-from cancerkg.errors import InputError, UnknownQueryError
+from cancerkg.binding import bind_arguments
+from cancerkg.errors import InputError, ParameterError
+from cancerkg.query_catalog import NamedQuery, catalogue, named_query, parse_named_query
 from cancerkg.sources import query_folder
+from cancerkg.store import QueryResult, Store
 
 
 def available_queries(folder: Path | None = None) -> list[str]:
@@ -15,17 +23,58 @@ def available_queries(folder: Path | None = None) -> list[str]:
 
 def load_query_text(name_or_path: str, folder: Path | None = None) -> str:
     """The text of a named query, or of a .rq file when a path is given."""
+    if _is_file(name_or_path):
+        return _read_file(Path(name_or_path))
+    return named_query(name_or_path, folder).text
+
+
+def resolve_query(name_or_path: str, folder: Path | None = None) -> NamedQuery:
+    """A named query, or a .rq file read with the same header rules (a header is optional)."""
+    if _is_file(name_or_path):
+        path = Path(name_or_path)
+        text = _read_file(path)
+        if "#+" not in text:
+            return NamedQuery(path.stem, path.stem, "", "", (), text)
+        return parse_named_query(path.stem, text)
+    return named_query(name_or_path, folder)
+
+
+def run_query(
+    store: Store, name_or_path: str, arguments: Mapping[str, str] | None = None
+) -> QueryResult:
+    """Run a named query (or .rq file) with its parameters bound as typed RDF terms."""
+    query = resolve_query(name_or_path)
+    return store.query(bind_arguments(query, arguments or {}, store))
+
+
+def parse_assignments(pairs: list[str]) -> dict[str, str]:
+    """`name=value` strings (the CLI's --param) as a mapping; a repeated name is an error."""
+    arguments: dict[str, str] = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        name = name.strip()
+        if not sep or not name:
+            raise ParameterError(f"--param {pair!r}: write name=value")
+        if name in arguments:
+            raise ParameterError(f"--param {name} given twice")
+        arguments[name] = value
+    return arguments
+
+
+def query_titles(folder: Path | None = None) -> list[tuple[str, str]]:
+    """(name, title) of every named query, for listings."""
+    return [(name, query.title) for name, query in catalogue(folder).items()]
+
+
+def _is_file(name_or_path: str) -> bool:
     path = Path(name_or_path)
-    if path.suffix == ".rq" or path.exists():
-        if not path.is_file():
-            raise InputError(f"{path}: no such query file")
-        try:
-            return path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as error:
-            raise InputError(f"{path}: cannot read the query file ({error})") from None
-    folder = folder or query_folder()
-    candidate = folder / f"{name_or_path}.rq"
-    if not candidate.is_file():
-        names = ", ".join(available_queries(folder)) or "(none yet)"
-        raise UnknownQueryError(f"no named query {name_or_path!r}; available: {names}")
-    return candidate.read_text(encoding="utf-8")
+    return path.suffix == ".rq" or path.exists()
+
+
+def _read_file(path: Path) -> str:
+    if not path.is_file():
+        raise InputError(f"{path}: no such query file")
+    try:
+        return path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as error:
+        raise InputError(f"{path}: cannot read the query file ({error})") from None

@@ -10,11 +10,16 @@ from collections.abc import Iterable, Mapping, Sequence
 
 import pyoxigraph as ox
 import rdflib
+from rdflib.plugins import sparql as rdflib_sparql
 from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
 from cancerkg.errors import QuerySyntaxError
 from cancerkg.store import QueryResult, Term
+
+# rdflib would fetch FROM / FROM NAMED IRIs from the web: any client could make the server fetch
+# any URL (SSRF). The dataset is what was loaded, nothing more.
+rdflib_sparql.SPARQL_LOAD_GRAPHS = False
 
 
 class MemoryStore:

@@ -3,28 +3,40 @@ and every CancerKGError rendered as JSON {"error", "detail"} with its HTTP statu
 
 from __future__ import annotations
 
+import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI, Request
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
 
 from cancerkg import __version__
 from cancerkg.connect import open_store
-from cancerkg.errors import CancerKGError
+from cancerkg.errors import CancerKGError, MethodNotAllowedError
 from cancerkg.settings import Settings
-from cancerkg.web import health
+from cancerkg.store import Store
+from cancerkg.web import api, dumps, health, linked_data, pages, sparql, validate
+from cancerkg.web.caching import add_compression
+from cancerkg.web.sparql import TRUNCATED
+from cancerkg.workers import start_runner
+
+logger = logging.getLogger("cancerkg.web")
 
 
-def create_app(settings: Settings) -> FastAPI:
-    """The service over the store that `settings` names."""
+def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
+    """The service over the store that `settings` names, or over `store` held in this process
+    (queries then run in threads, not in killable worker processes)."""
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
-        app.state.store = open_store(settings)
+        app.state.store = store or open_store(settings)
+        app.state.runner = await start_runner(settings, store)
         try:
             yield
         finally:
+            await app.state.runner.close()
             app.state.store.close()
 
     app = FastAPI(
@@ -36,11 +48,39 @@ def create_app(settings: Settings) -> FastAPI:
     )
     app.state.settings = settings
     app.add_exception_handler(CancerKGError, _error_response)  # type: ignore[arg-type]
+    app.add_exception_handler(Exception, _crash_response)
+    # Browser tools (YASGUI, notebooks in other origins) query the read-only endpoint directly.
+    app.add_middleware(
+        CORSMiddleware,
+        allow_origins=["*"],
+        allow_methods=["GET", "POST"],
+        allow_headers=["*"],
+        expose_headers=[TRUNCATED],
+    )
     app.include_router(health.router)
+    app.include_router(api.build_router())
+    app.include_router(validate.router)
+    app.include_router(sparql.router)
+    app.include_router(dumps.router)
+    app.include_router(pages.router)
+    app.include_router(linked_data.router)
+    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    add_compression(app)
     return app
 
 
 async def _error_response(request: Request, error: CancerKGError) -> JSONResponse:
+    headers = {"Allow": "GET, POST, OPTIONS"} if isinstance(error, MethodNotAllowedError) else None
     return JSONResponse(
-        {"error": error.kind, "detail": error.message}, status_code=error.http_status
+        {"error": error.kind, "detail": error.message},
+        status_code=error.http_status,
+        headers=headers,
+    )
+
+
+async def _crash_response(request: Request, error: Exception) -> JSONResponse:
+    """A bug must not leak a traceback (paths, code) to the client; the log keeps it."""
+    logger.exception("unhandled error on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        {"error": "internal error", "detail": "see the server log"}, status_code=500
     )

@@ -6,6 +6,7 @@ from fastapi import Request
 
 from cancerkg.settings import Settings
 from cancerkg.store import Store
+from cancerkg.workers import QueryRunner
 
 
 def get_store(request: Request) -> Store:
@@ -16,3 +17,8 @@ def get_store(request: Request) -> Store:
 def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
+
+
+def get_runner(request: Request) -> QueryRunner:
+    runner: QueryRunner = request.app.state.runner
+    return runner

@@ -1,0 +1,292 @@
+"""Benchmark every named query on the real graph and on synthetic data at ~1M triples.
+
+    /work/venv/bin/python bench/bench_queries.py [--triples 1000000] [--runs 7] [--no-write]
+
+The synthetic graph is shaped like ours and merged with the real one (so the example arguments
+of each query still name real things, but now among many more): networks of every type,
+institutions with accented names in the real countries, memberships with time intervals (some
+ended, some low confidence), the shortcuts and superclass types the build infers. Each query runs
+once to warm up, then `--runs` times in-process on pyoxigraph; the median is written to
+bench/RESULTS.md between the `queries` markers. Bounded: about two minutes on 2 cores.
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cancerkg import storage
+from cancerkg.backends.oxigraph import OxigraphStore
+from cancerkg.build import build
+from cancerkg.connect import release_quads
+from cancerkg.queries import run_query
+from cancerkg.query_catalog import catalogue
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "RESULTS.md"
+START, END = "<!-- queries:start -->", "<!-- queries:end -->"
+TARGET_MS = 50.0
+
+ID = "https://w3id.org/cancerkg/id/"
+CKG = "https://w3id.org/cancerkg/ontology#"
+ORG = "http://www.w3.org/ns/org#"
+TIME = "http://www.w3.org/2006/time#"
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
+XSD_DATE = ox.NamedNode("http://www.w3.org/2001/XMLSchema#date")
+COUNTRY = "http://publications.europa.eu/resource/authority/country/"
+CODES = [
+    "AUT",
+    "BEL",
+    "BGR",
+    "HRV",
+    "CYP",
+    "CZE",
+    "DNK",
+    "EST",
+    "FIN",
+    "FRA",
+    "DEU",
+    "GRC",
+    "HUN",
+    "IRL",
+    "ITA",
+    "LVA",
+    "LTU",
+    "LUX",
+    "MLT",
+    "NLD",
+    "POL",
+    "PRT",
+    "ROU",
+    "SVK",
+    "SVN",
+    "ESP",
+    "SWE",
+    "ISL",
+    "LIE",
+    "NOR",
+    "GBR",
+]
+NAMES = [
+    "Hôpital",
+    "Université",
+    "Klinikum",
+    "Szpital",
+    "Nemocnice",
+    "Ospedale",
+    "Hospital",
+    "Kórház",
+    "Sjúkrahús",
+    "Centre",
+    "Instituto",
+    "Zentrum",
+    "Ośrodek",
+    "Clínica",
+    "Sygehus",
+    "Ziekenhuis",
+]
+CITIES = [
+    "Łódź",
+    "Köln",
+    "Lyon",
+    "Praha",
+    "Sevilla",
+    "Kraków",
+    "Göteborg",
+    "Aarhus",
+    "Brno",
+    "Cluj",
+    "Zürich",
+    "Münster",
+]
+NETWORK_TYPES = (
+    "CancerReferenceNetwork",
+    "EuropeanReferenceNetwork",
+    "NetworkOfExpertise",
+    "NationalNetwork",
+)
+SUPER = {
+    "CancerReferenceNetwork": ["EuropeanReferenceNetwork", "Network"],
+    "EuropeanReferenceNetwork": ["Network"],
+    "NetworkOfExpertise": ["Network"],
+    "NationalNetwork": ["Network"],
+}
+REAL_NETWORKS = ("euracan", "ithaca", "cranio", "genturis", "paedcan", "eurobloodnet")
+DOMAINS = ("noe-palliative-care", "noe-omics", "noe-aya", "noe-survivorship")
+
+
+def iri(text: str) -> ox.NamedNode:
+    return ox.NamedNode(text)
+
+
+def synthetic(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
+    """About `triples` quads in one graph, as the build would have left them (inferred too)."""
+    rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
+    graph = iri("https://w3id.org/cancerkg/graph/data/synthetic")
+    source = iri("https://example.org/synthetic-source")
+
+    def quad(
+        s: ox.NamedNode | ox.BlankNode,
+        p: str | ox.NamedNode,
+        o: ox.NamedNode | ox.BlankNode | ox.Literal,
+    ) -> ox.Quad:
+        return ox.Quad(s, p if isinstance(p, ox.NamedNode) else iri(p), o, graph)
+
+    networks = [iri(f"{ID}network/{slug}") for slug in REAL_NETWORKS]
+    for n in range(200):
+        network = iri(f"{ID}network/synthetic-{n}")
+        kind = NETWORK_TYPES[n % len(NETWORK_TYPES)]
+        for cls in [
+            kind,
+            *SUPER[kind],
+        ]:
+            yield quad(network, RDF_TYPE, iri(CKG + cls))
+        yield quad(network, RDF_TYPE, iri(ORG + "Organization"))
+        yield quad(network, LABEL, ox.Literal(f"Réseau synthétique {n}", language="en"))
+        yield quad(network, CKG + "coversDomain", iri(f"{ID}domain/{DOMAINS[n % 4]}"))
+        networks.append(network)
+    emitted, n = 0, 0
+    per_institution = 31  # average quads an institution and its memberships add
+    while emitted < triples:
+        n += 1
+        org = iri(f"{ID}organisation/synthetic-{n}")
+        country = iri(COUNTRY + rng.choice(CODES))
+        name = f"{rng.choice(NAMES)} {rng.choice(CITIES)} {n}"
+        for cls in ("HealthcareProvider", "Institution"):
+            yield quad(org, RDF_TYPE, iri(CKG + cls))
+        for cls in ("FormalOrganization", "Organization"):
+            yield quad(org, RDF_TYPE, iri(ORG + cls))
+        yield quad(org, LABEL, ox.Literal(name, language="en"))
+        yield quad(org, CKG + "country", country)
+        yield quad(org, "http://purl.org/dc/terms/spatial", country)
+        yield quad(org, "https://schema.org/addressLocality", ox.Literal(rng.choice(CITIES)))
+        yield quad(org, "http://purl.org/dc/terms/source", source)
+        for network in rng.sample(networks, rng.choice((1, 2, 3))):
+            membership = iri(f"{ID}membership/{network.value.rsplit('/', 1)[1]}--synthetic-{n}")
+            interval, begin = ox.BlankNode(), ox.BlankNode()
+            yield quad(membership, RDF_TYPE, iri(ORG + "Membership"))
+            yield quad(membership, ORG + "member", org)
+            yield quad(membership, ORG + "organization", network)
+            yield quad(membership, ORG + "role", iri(f"{ID}role/full-member"))
+            yield quad(membership, ORG + "memberDuring", interval)
+            yield quad(interval, RDF_TYPE, iri(TIME + "Interval"))
+            yield quad(interval, TIME + "hasBeginning", begin)
+            yield quad(
+                begin,
+                TIME + "inXSDDate",
+                ox.Literal(f"{rng.randint(2017, 2024)}-0{rng.randint(1, 9)}-01", datatype=XSD_DATE),
+            )
+            yield quad(membership, "http://purl.org/dc/terms/source", source)
+            ended, low = rng.random() < 0.08, rng.random() < 0.03
+            if ended:
+                end = ox.BlankNode()
+                yield quad(interval, TIME + "hasEnd", end)
+                yield quad(end, TIME + "inXSDDate", ox.Literal("2021-01-01", datatype=XSD_DATE))
+            if low:
+                yield quad(membership, CKG + "confidence", iri(CKG + "LowConfidence"))
+            if not ended and not low:
+                yield quad(org, ORG + "memberOf", network)
+                yield quad(network, ORG + "hasMember", org)
+        emitted += per_institution
+
+
+def median_ms(
+    store: OxigraphStore, name: str, arguments: dict[str, str], runs: int
+) -> tuple[float, int]:
+    """Median wall time of a full run (bind + evaluate + read every row), and the row count."""
+
+    def once() -> int:
+        result = run_query(store, name, arguments)
+        return sum(1 for _ in result) if isinstance(result, ox.QuerySolutions) else 1
+
+    rows = once()
+    times = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        once()
+        times.append((time.perf_counter() - start) * 1000)
+    return statistics.median(times), rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--triples", type=int, default=1_000_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--store", type=Path, default=Path(tempfile.gettempdir()) / "cancerkg-bench-store")
+    parser.add_argument("--no-write", action="store_true", help="Print only.")
+    options = parser.parse_args()
+
+    build(options.store)
+    release = storage.current_release(options.store)
+    assert release is not None
+    real_quads = release_quads(release)
+    real = OxigraphStore.in_memory()
+    real.load(real_quads)
+    big = OxigraphStore.in_memory()
+    big.load(real_quads)
+    started = time.perf_counter()
+    big.native.bulk_extend(synthetic(options.triples))
+    total = len(big.native)
+    print(
+        f"real graph {len(real.native):,} quads; synthetic graph {total:,} quads "
+        f"(generated and loaded in {time.perf_counter() - started:.0f} s)",
+        file=sys.stderr,
+    )
+
+    lines = [
+        START,
+        "",
+        "## Named queries (`bench/bench_queries.py`)",
+        "",
+        f"In-process pyoxigraph {ox.__version__}, median of {options.runs} runs after one "
+        "warm-up, each query with the example arguments of its header (bind + evaluate + "
+        f"read all rows). Real graph: {len(real.native):,} quads. Synthetic: {total:,} quads "
+        "(the real graph plus 200 networks, institutions with 1-3 dated memberships each, "
+        "8 % ended, 3 % low confidence, inferred shortcuts and types). "
+        f"Target: under {TARGET_MS:.0f} ms at 1M.",
+        "",
+        "| query | arguments | real ms | rows | 1M ms | rows | under target |",
+        "|---|---|---:|---:|---:|---:|:---:|",
+    ]
+    slow = []
+    for name, query in catalogue().items():
+        arguments = query.example_arguments()
+        real_ms, real_rows = median_ms(real, name, arguments, options.runs)
+        big_ms, big_rows = median_ms(big, name, arguments, options.runs)
+        ok = big_ms < TARGET_MS
+        slow += [] if ok else [name]
+        shown = ", ".join(f"{k}={v}" for k, v in arguments.items())
+        lines.append(
+            f"| {name} | {shown} | {real_ms:.1f} | {real_rows} | {big_ms:.1f} | "
+            f"{big_rows} | {'yes' if ok else '**no**'} |"
+        )
+        print(lines[-1], file=sys.stderr)
+    lines += ["", f"Over target: {', '.join(slow) if slow else 'none'}.", "", END]
+    if not options.no_write:
+        write_section("\n".join(lines))
+    return 0
+
+
+def write_section(section: str) -> None:
+    """Replace our section of bench/RESULTS.md (or append it), leaving the others alone."""
+    text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        before, rest = text.split(START, 1)
+        after = rest.split(END, 1)[1]
+        text = before + section + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,275 @@
+"""/api/queries (named queries as REST operations) and the relationship API (/api/entities,
+/api/paths, /api/coverage). A thin shell: parse the request, call cancerkg.queries /
+cancerkg.relations, render JSON or CSV/TSV."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import asdict
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from cancerkg import relations
+from cancerkg.errors import InputError, ParameterError
+from cancerkg.queries import run_query
+from cancerkg.query_catalog import NamedQuery, catalogue, named_query
+from cancerkg.results import serialize
+from cancerkg.store import Store
+from cancerkg.web.deps import get_store
+
+TABULAR = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
+MEDIA = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
+RESERVED = {"format"}
+
+
+def build_router() -> APIRouter:
+    """The router with one documented operation per named query, made when the app is."""
+    router = APIRouter(prefix="/api", tags=["named queries"])
+    router.add_api_route(
+        "/queries",
+        list_queries,
+        methods=["GET"],
+        summary="The catalogue of named queries and their parameters",
+    )
+    for query in catalogue().values():
+        router.add_api_route(
+            f"/queries/{query.name}",
+            _endpoint(query),
+            methods=["GET"],
+            summary=query.title,
+            description=f"{query.description}\n\nAnswers: *{query.question}*",
+            operation_id=f"query_{query.name.replace('-', '_')}",
+            responses={
+                200: {
+                    "content": {
+                        "application/json": {},
+                        "text/csv": {},
+                        "text/tab-separated-values": {},
+                    }
+                }
+            },
+        )
+    router.add_api_route("/queries/{name}", run_unknown, methods=["GET"], include_in_schema=False)
+    relation_routes = APIRouter(tags=["relationships"])
+    relation_routes.add_api_route(
+        "/entities",
+        search,
+        methods=["GET"],
+        summary="Search things by label (case and accents ignored)",
+    )
+    relation_routes.add_api_route(
+        "/entities/{kind}/{slug}/relations",
+        neighbours,
+        methods=["GET"],
+        summary="Neighbours grouped by relation",
+    )
+    relation_routes.add_api_route(
+        "/paths", paths, methods=["GET"], summary="Shortest relationship paths between two things"
+    )
+    relation_routes.add_api_route(
+        "/coverage",
+        coverage,
+        methods=["GET"],
+        summary="Members per country of a network or domain, zeros too",
+    )
+    router.include_router(relation_routes)
+    return router
+
+
+def describe(query: NamedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "question": query.question,
+        "url": f"/api/queries/{query.name}",
+        "iri": query.iri,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type_label,
+                "required": p.required,
+                "default": p.default,
+                "example": p.example,
+                "description": p.description,
+            }
+            for p in query.parameters
+        ],
+    }
+
+
+def list_queries() -> dict[str, Any]:
+    return {"queries": [describe(q) for q in catalogue().values()]}
+
+
+def _endpoint(query: NamedQuery) -> Callable[..., Response]:
+    """An endpoint whose signature lists the query's parameters, so OpenAPI documents them."""
+
+    def endpoint(
+        request: Request, store: Annotated[Store, Depends(get_store)], **_: str | None
+    ) -> Response:
+        return _answer(request, store, query)
+
+    parameters = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        inspect.Parameter(
+            "store",
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+            annotation=Annotated[Store, Depends(get_store)],
+        ),
+        inspect.Parameter(
+            "format",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None, Query(description="json (default), csv or tsv; or use Accept")
+            ],
+        ),
+    ]
+    for p in query.parameters:
+        parameters.append(
+            inspect.Parameter(
+                f"param_{p.name}",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    str | None,
+                    Query(
+                        alias=p.name,
+                        description=f"{p.description} Type: {p.type_label}"
+                        + (f"; default {p.default}" if p.default else ""),
+                        examples=[p.example] if p.example else None,
+                    ),
+                ],
+            )
+        )
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    endpoint.__name__ = f"query_{query.name.replace('-', '_')}"
+    return endpoint
+
+
+def run_unknown(name: str) -> Response:
+    named_query(name)  # raises UnknownQueryError (404) listing the known names
+    raise InputError(f"no route for {name}")  # unreachable: known names have their own route
+
+
+def _answer(request: Request, store: Store, query: NamedQuery) -> Response:
+    arguments = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    repeated = [k for k in arguments if len(request.query_params.getlist(k)) > 1]
+    if repeated:
+        raise ParameterError(f"parameter given more than once: {', '.join(repeated)}")
+    fmt = _format(request)
+    result = run_query(store, query.name, arguments)
+    if fmt != "json":
+        return Response(serialize(result, fmt), media_type=MEDIA[fmt])
+    assert isinstance(result, ox.QuerySolutions)
+    columns = [v.value for v in result.variables]
+    rows = [{c: _json_value(s[c]) for c in columns} for s in result]
+    return JSONResponse(
+        {
+            "query": query.name,
+            "title": query.title,
+            "parameters": arguments,
+            "columns": columns,
+            "rows": rows,
+        }
+    )
+
+
+def _format(request: Request) -> str:
+    asked = request.query_params.get("format")
+    if asked:
+        if asked not in ("json", "csv", "tsv"):
+            raise InputError(f"format {asked!r}: use json, csv or tsv")
+        return asked
+    accept = request.headers.get("accept", "")
+    return next((fmt for media, fmt in TABULAR.items() if media in accept), "json")
+
+
+def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Any:
+    """Plain JSON: IRIs and strings as text, numbers and booleans as JSON numbers/booleans."""
+    if term is None or isinstance(term, ox.Triple):
+        return None
+    if isinstance(term, ox.Literal):
+        kind = term.datatype.value.rsplit("#", 1)[-1]
+        if kind == "integer":
+            return int(term.value)
+        if kind == "boolean":
+            return term.value == "true"
+    return term.value
+
+
+def search(
+    store: Annotated[Store, Depends(get_store)],
+    q: Annotated[
+        str,
+        Query(
+            description="Text to find in labels", min_length=1, max_length=200, examples=["roussy"]
+        ),
+    ],
+    lang: Annotated[str | None, Query(description="Only labels in this language")] = None,
+) -> dict[str, Any]:
+    return {"query": q, "results": relations.search_entities(store, q, lang)}
+
+
+def neighbours(kind: str, slug: str, store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
+    iri = relations.entity_iri(store, kind, slug)
+    groups = relations.entity_relations(store, iri)
+    labels = relations.labels_of(store, [iri.value])
+    return {
+        "entity": {"iri": iri.value, "label": labels.get(iri.value)},
+        "relations": [asdict(g) for g in groups],
+    }
+
+
+def paths(
+    store: Annotated[Store, Depends(get_store)],
+    source: Annotated[
+        str,
+        Query(
+            alias="from",
+            description="IRI, kind/slug or slug",
+            examples=["oslo-university-hospital"],
+        ),
+    ],
+    target: Annotated[
+        str,
+        Query(
+            alias="to",
+            description="IRI, kind/slug or slug",
+            examples=["network/noe-palliative-care"],
+        ),
+    ],
+    max_steps: Annotated[
+        int,
+        Query(alias="max", ge=1, le=relations.MAX_PATH_STEPS, description="Longest path searched"),
+    ] = 4,
+) -> dict[str, Any]:
+    start = relations.resolve_entity(store, "from", source)
+    end = relations.resolve_entity(store, "to", target)
+    found = relations.shortest_paths(store, start, end, max_steps)
+    return {
+        "from": start.value,
+        "to": end.value,
+        "max": max_steps,
+        "length": len(found[0]) if found else None,
+        "paths": [[asdict(step) for step in path] for path in found],
+    }
+
+
+def coverage(
+    store: Annotated[Store, Depends(get_store)],
+    network: Annotated[str | None, Query(examples=["ithaca"])] = None,
+    domain: Annotated[str | None, Query(examples=["noe-palliative-care"])] = None,
+) -> dict[str, Any]:
+    cells = relations.coverage(store, network=network, domain=domain)
+    return {
+        "network": network,
+        "domain": domain,
+        "countries": [asdict(c) for c in cells],
+        "gaps": [c.code for c in cells if c.members == 0],
+    }

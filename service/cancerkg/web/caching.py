@@ -1,0 +1,130 @@
+"""HTTP caching for everything that only changes when a new release is built: ETag and
+Last-Modified validators, Cache-Control, 304 Not Modified, and response compression.
+
+A response depends on the release, the URL and the Accept header it was negotiated for, so the
+ETag is a digest of exactly those (plus anything a caller adds, e.g. a SPARQL query text sent in
+a POST body). That lets a conditional request be answered *before* any query runs.
+
+Use from a route:
+
+    validators = Validators.of(request, query_text)      # extra parts are optional
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    response = ...
+    return validators.apply(response)
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import format_datetime, parsedate_to_datetime
+
+from fastapi import FastAPI, Request, Response
+from starlette.middleware.gzip import GZipMiddleware
+
+from cancerkg.void import ReleaseInfo, release_info
+
+CACHE_CONTROL = "public, max-age=300"
+VARY = "Accept"
+COMPRESS_FROM_BYTES = 1024
+
+
+@dataclass(frozen=True)
+class Validators:
+    """The ETag and Last-Modified of one representation."""
+
+    etag: str
+    last_modified: str | None
+    cache_control: str = CACHE_CONTROL
+
+    @classmethod
+    def of(cls, request: Request, *parts: str, negotiated: bool = True) -> Validators:
+        """Validators for the resource at the request's URL in the served release; `parts` add
+        whatever else the response depends on. `negotiated`: the Accept header chooses the
+        representation, so it is part of the tag (and of Vary)."""
+        release = current_release(request)
+        accept = request.headers.get("accept", "") if negotiated else ""
+        return cls(
+            etag=etag_for(
+                release.version, str(request.url.path), str(request.url.query), accept, *parts
+            ),
+            last_modified=http_date(release.built_at),
+        )
+
+    def not_modified(self, request: Request) -> Response | None:
+        """A 304 when the client's copy is current (If-None-Match first, else
+        If-Modified-Since, as RFC 9110 §13.2.2 orders them), otherwise None."""
+        if request.method not in ("GET", "HEAD"):
+            return None
+        if_none_match = request.headers.get("if-none-match")
+        if if_none_match is not None:
+            fresh = etag_matches(if_none_match, self.etag)
+        else:
+            fresh = not_modified_since(request.headers.get("if-modified-since"), self.last_modified)
+        return self.apply(Response(status_code=304)) if fresh else None
+
+    def apply(self, response: Response) -> Response:
+        """Put the validators and caching headers on a response."""
+        response.headers["ETag"] = self.etag
+        if self.last_modified:
+            response.headers["Last-Modified"] = self.last_modified
+        response.headers["Cache-Control"] = self.cache_control
+        response.headers["Vary"] = VARY
+        return response
+
+
+def current_release(request: Request) -> ReleaseInfo:
+    """The release the app serves, read once: a release is never modified after it is
+    published, and the app keeps the store it opened at start-up."""
+    cached: ReleaseInfo | None = getattr(request.app.state, "release", None)
+    if cached is None:
+        cached = release_info(request.app.state.settings.store_dir)
+        request.app.state.release = cached
+    return cached
+
+
+def etag_for(*parts: str) -> str:
+    """A weak entity tag over the parts: weak because a compressed and an identity copy of
+    the same representation are equivalent, not byte-identical."""
+    digest = hashlib.sha256("\x00".join(parts).encode("utf-8")).hexdigest()[:32]
+    return f'W/"{digest}"'
+
+
+def etag_matches(header: str, etag: str) -> bool:
+    """Weak comparison of an If-None-Match list against our tag ('*' matches anything)."""
+    ours = etag.removeprefix("W/")
+    for candidate in header.split(","):
+        candidate = candidate.strip()
+        if candidate == "*" or candidate.removeprefix("W/") == ours:
+            return True
+    return False
+
+
+def not_modified_since(header: str | None, last_modified: str | None) -> bool:
+    if not header or not last_modified:
+        return False
+    try:
+        since = parsedate_to_datetime(header)
+        modified = parsedate_to_datetime(last_modified)
+    except (TypeError, ValueError):
+        return False  # an unparseable date is ignored, as RFC 9110 says
+    return modified <= since
+
+
+def http_date(iso: str) -> str | None:
+    """An ISO 8601 UTC timestamp (the manifest's built_at) as an HTTP date."""
+    if not iso:
+        return None
+    try:
+        moment = datetime.strptime(iso, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return format_datetime(moment, usegmt=True)
+
+
+def add_compression(app: FastAPI) -> None:
+    """gzip for clients that accept it; already-compressed dumps (application/gzip) are sent
+    as they are, so their bytes still match the published SHA-256."""
+    app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES)

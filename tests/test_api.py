@@ -1,0 +1,134 @@
+"""The REST shell: /api/queries (one OpenAPI operation per named query) and the relationship
+endpoints, through a real HTTP client on the real graph."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cancerkg.query_catalog import catalogue
+from cancerkg.settings import Settings
+from cancerkg.web.app import create_app
+
+ID = "https://w3id.org/cancerkg/id/"
+
+
+@pytest.fixture(scope="module")
+def client(store_dir: Path) -> Iterator[TestClient]:
+    with TestClient(create_app(Settings(store_dir, "oxigraph"))) as test_client:
+        yield test_client
+
+
+def test_catalogue_lists_every_query_with_parameters(client: TestClient) -> None:
+    listed = {q["name"]: q for q in client.get("/api/queries").json()["queries"]}
+    assert set(listed) == set(catalogue())
+    members = listed["network-members"]
+    assert members["title"] == "Members of a network"
+    assert {p["name"] for p in members["parameters"]} == {
+        "network",
+        "country",
+        "include_past",
+        "include_low",
+    }
+
+
+def test_each_query_is_its_own_openapi_operation(client: TestClient) -> None:
+    spec = client.get("/openapi.json").json()
+    for name, query in catalogue().items():
+        operation = spec["paths"][f"/api/queries/{name}"]["get"]
+        assert operation["summary"] == query.title
+        documented = {p["name"] for p in operation.get("parameters", [])}
+        assert {p.name for p in query.parameters} | {"format"} == documented
+
+
+def test_query_as_json(client: TestClient) -> None:
+    answer = client.get(
+        "/api/queries/network-members", params={"network": "euracan", "country": "POL"}
+    )
+    assert answer.status_code == 200
+    body = answer.json()
+    assert [r["member"] for r in body["rows"]] == [f"{ID}organisation/nio-pib"]
+    assert body["rows"][0]["lowConfidence"] is False
+
+
+@pytest.mark.parametrize(
+    ("how", "media"),
+    [({"format": "csv"}, "text/csv"), ({"format": "tsv"}, "text/tab-separated-values")],
+)
+def test_query_as_csv_and_tsv(client: TestClient, how: dict[str, str], media: str) -> None:
+    answer = client.get("/api/queries/coverage-gaps-network", params={"network": "ithaca", **how})
+    assert answer.headers["content-type"].startswith(media)
+    assert "Liechtenstein" in answer.text
+
+
+def test_accept_header_selects_csv(client: TestClient) -> None:
+    answer = client.get(
+        "/api/queries/coverage-gaps-network",
+        params={"network": "ithaca"},
+        headers={"Accept": "text/csv"},
+    )
+    assert answer.headers["content-type"].startswith("text/csv")
+
+
+def test_errors_are_json_with_status(client: TestClient) -> None:
+    missing = client.get("/api/queries/network-members")
+    assert missing.status_code == 400 and "valid parameters" in missing.json()["detail"]
+    unknown = client.get("/api/queries/nothing-here")
+    assert unknown.status_code == 404 and "network-members" in unknown.json()["detail"]
+    injected = client.get(
+        "/api/queries/network-members", params={"network": "x> } UNION { ?s ?p ?o"}
+    )
+    assert injected.status_code == 400
+    literal = client.get("/api/queries/label-search", params={"text": '"} ; DROP ALL ; #'})
+    assert literal.status_code == 200 and literal.json()["rows"] == []
+
+
+def test_entity_search(client: TestClient) -> None:
+    found = client.get("/api/entities", params={"q": "gustave roussy"}).json()["results"]
+    assert f"{ID}organisation/gustave-roussy" in [r["iri"] for r in found]
+    accents = client.get("/api/entities", params={"q": "LEON BERARD"}).json()["results"]
+    assert [r["label"] for r in accents] == ["Centre Léon Bérard"]
+
+
+def test_entity_relations_grouped_both_directions(client: TestClient) -> None:
+    # data/jane.ttl: OUS leads JANE WP6 and JANE-2 WP6 (inferred ckg:leads / ckg:ledBy).
+    body = client.get("/api/entities/organisation/oslo-university-hospital/relations").json()
+    assert body["entity"]["label"] == "Oslo University Hospital"
+    groups = {(g["relation"].rsplit("#", 1)[-1], g["direction"]): g for g in body["relations"]}
+    leads = groups[("leads", "outgoing")]
+    assert {e["label"] for e in leads["entities"]} == {
+        "JANE WP6: Palliative care",
+        "JANE-2 WP6: Palliative care",
+    }
+    assert ("ledBy", "incoming") in groups
+    assert client.get("/api/entities/organisation/no-such-slug/relations").status_code == 400
+
+
+def test_shortest_paths(client: TestClient) -> None:
+    body = client.get(
+        "/api/paths",
+        params={"from": "oslo-university-hospital", "to": "network/noe-palliative-care"},
+    ).json()
+    assert body["length"] == 2
+    middles = {path[0]["node"]["label"] for path in body["paths"]}
+    assert middles == {"JANE WP6: Palliative care", "JANE-2 WP6: Palliative care"}
+    assert body["paths"][0][-1]["node"]["iri"] == f"{ID}network/noe-palliative-care"
+    too_far = client.get(
+        "/api/paths",
+        params={"from": "oslo-university-hospital", "to": "network/noe-palliative-care", "max": 1},
+    )
+    assert too_far.json()["paths"] == []
+    assert client.get("/api/paths", params={"from": "a", "to": "b", "max": 99}).status_code == 422
+
+
+def test_coverage_includes_zero_countries(client: TestClient) -> None:
+    body = client.get("/api/coverage", params={"network": "ithaca"}).json()
+    counts = {c["code"]: c["members"] for c in body["countries"]}
+    assert len(counts) == 31 and counts["IT"] == 13
+    assert sorted(body["gaps"]) == ["BG", "GB", "GR", "IS", "LI"]
+    domain = client.get("/api/coverage", params={"domain": "noe-palliative-care"}).json()
+    assert {c["code"]: c["members"] for c in domain["countries"]}["ES"] == 6
+    assert client.get("/api/coverage").status_code == 400

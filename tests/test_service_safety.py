@@ -1,0 +1,69 @@
+"""Runaway queries are stopped for real, and the service keeps answering while they run."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import replace
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cancerkg.errors import QueryTimeoutError
+from cancerkg.settings import Settings
+from cancerkg.sparql_protocol import QueryJob
+from cancerkg.workers import WorkerPool
+
+# A cartesian product of the whole graph with itself three times: it never ends in practice.
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+SIMPLE = "ASK { ?s ?p ?o }"
+PATIENT = 120.0  # a generous client timeout: we assert that answers come, not how fast
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_a_timed_out_query_kills_its_worker(store_dir: Path) -> None:
+    settings = replace(Settings(store_dir), query_timeout=2.0, workers=1)
+
+    async def scenario() -> tuple[list[int], list[int], bool]:
+        pool = WorkerPool(settings)
+        await pool.start()
+        try:
+            before = pool.pids
+            with pytest.raises(QueryTimeoutError):
+                await pool.run(QueryJob(RUNAWAY))
+            answer = await pool.run(QueryJob(SIMPLE))
+            return before, pool.pids, b"true" in answer.body
+        finally:
+            await pool.close()
+
+    before, after, answered = asyncio.run(scenario())
+    assert not any(_alive(pid) for pid in before), "the runaway worker is still running"
+    assert after and set(after).isdisjoint(before), "no fresh worker replaced the killed one"
+    assert answered
+
+
+def test_service_answers_while_runaway_queries_run(serve: object) -> None:
+    url = serve(env={"CANCERKG_QUERY_TIMEOUT": "4", "CANCERKG_WORKERS": "1"})  # type: ignore[operator]
+    with ThreadPoolExecutor(max_workers=4) as pool, httpx.Client(timeout=PATIENT) as client:
+        runaways = [
+            pool.submit(client.get, url + "/sparql", params={"query": RUNAWAY}) for _ in range(3)
+        ]
+        health = client.get(url + "/health")
+        simple = client.get(url + "/sparql", params={"query": SIMPLE})
+        stopped = [future.result() for future in runaways]
+    assert health.status_code == 200
+    assert simple.status_code == 200, simple.text
+    assert simple.json()["boolean"] is True
+    for response in stopped:
+        assert response.status_code == 503
+        assert response.json()["error"] == "query timeout"
+        assert "Traceback" not in response.text
