@@ -57,10 +57,18 @@ def virtuoso_store(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     folder = tmp_path_factory.mktemp("virtuoso")
     with running_virtuoso(folder, free_port(), free_port()) as url:
         loaded = run_cli(
-            "load", "--endpoint", url, "--graph-store", url + "-graph-crud-auth",
-            "--store", str(store_dir),
-            env={"CANCERKG_ENDPOINT_USER": "dba", "CANCERKG_ENDPOINT_PASSWORD": "dba",
-                 "CANCERKG_ENDPOINT_AUTH": "digest"},
+            "load",
+            "--endpoint",
+            url,
+            "--graph-store",
+            url + "-graph-crud-auth",
+            "--store",
+            str(store_dir),
+            env={
+                "CANCERKG_ENDPOINT_USER": "dba",
+                "CANCERKG_ENDPOINT_PASSWORD": "dba",
+                "CANCERKG_ENDPOINT_AUTH": "digest",
+            },
         )
         assert loaded.returncode == 0, loaded.stderr
         yield RemoteStore(url)
@@ -86,8 +94,9 @@ def test_every_backend_gives_the_same_answer(
     # rdflib answers the named queries' `VALUES (...) { (UNDEF ...) }` parameter idiom wrongly
     # and takes minutes on some of them (GUIDE §6): the library is compared on the two engines
     # a deployment uses, our own feature queries on all three.
-    compared = backends if name in OWN_QUERIES else {
-        k: v for k, v in backends.items() if k != "memory"}
+    compared = (
+        backends if name in OWN_QUERIES else {k: v for k, v in backends.items() if k != "memory"}
+    )
     answers: dict[str, object] = {}
     for label, store in compared.items():
         try:
@@ -128,4 +137,3 @@ def _term(term: object) -> str:
     if isinstance(term, ox.Literal) and term.datatype.value.endswith("#decimal"):
         return f"{float(term.value)}^^decimal"  # 2.0 and 2 are the same decimal
     return str(term)
-

@@ -90,7 +90,8 @@ def test_construct_in_every_rdf_syntax(
 
 def test_format_parameter_wins_over_accept(client: TestClient) -> None:
     response = client.get(
-        "/sparql", params={"query": COUNT_ORGS, "format": "csv"},
+        "/sparql",
+        params={"query": COUNT_ORGS, "format": "csv"},
         headers={"Accept": "application/sparql-results+xml"},
     )
     assert response.headers["content-type"].startswith("text/csv")
@@ -117,9 +118,13 @@ def test_default_and_named_graph_parameters_restrict_the_dataset(client: TestCli
     n_whole = int(whole["results"]["bindings"][0]["n"]["value"])
     n_only = int(only["results"]["bindings"][0]["n"]["value"])
     assert 0 < n_only < n_whole
-    named = client.get("/sparql", params={
-        "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", "named-graph-uri": graph,
-    }).json()
+    named = client.get(
+        "/sparql",
+        params={
+            "query": "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }",
+            "named-graph-uri": graph,
+        },
+    ).json()
     assert [b["g"]["value"] for b in named["results"]["bindings"]] == [graph]
 
 
@@ -140,12 +145,21 @@ def test_service_description_on_get_without_query(client: TestClient) -> None:
         ("get", {"params": {"query": "ASK {"}}, 400),
         ("post", {"content": "ASK {}", "headers": {"Content-Type": "text/plain"}}, 415),
         ("post", {"content": "ASK {}"}, 415),
-        ("post", {"content": "ASK {}".encode("utf-16"),
-                  "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"}}, 415),
+        (
+            "post",
+            {
+                "content": "ASK {}".encode("utf-16"),
+                "headers": {"Content-Type": "application/sparql-query; charset=UTF-16"},
+            },
+            415,
+        ),
         ("get", {"params": {"update": "CLEAR ALL"}}, 403),
         ("post", {"content": "update=CLEAR+ALL", "headers": FORM}, 403),
-        ("post", {"content": "CLEAR ALL",
-                  "headers": {"Content-Type": "application/sparql-update"}}, 403),
+        (
+            "post",
+            {"content": "CLEAR ALL", "headers": {"Content-Type": "application/sparql-update"}},
+            403,
+        ),
         ("get", {"params": {"query": "INSERT DATA { <a:b> <a:c> <a:d> }"}}, 400),
     ],
 )
@@ -196,10 +210,14 @@ def test_cors_for_browser_tools(client: TestClient) -> None:
     origin = {"Origin": "https://yasgui.example"}
     response = client.get("/sparql", params={"query": "ASK {}"}, headers=origin)
     assert response.headers["access-control-allow-origin"] == "*"
-    preflight = client.options("/sparql", headers={
-        **origin, "Access-Control-Request-Method": "POST",
-        "Access-Control-Request-Headers": "content-type",
-    })
+    preflight = client.options(
+        "/sparql",
+        headers={
+            **origin,
+            "Access-Control-Request-Method": "POST",
+            "Access-Control-Request-Headers": "content-type",
+        },
+    )
     assert preflight.status_code == 200
     assert "POST" in preflight.headers["access-control-allow-methods"]
 

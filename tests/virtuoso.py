@@ -82,8 +82,10 @@ def running_virtuoso(folder: Path, http_port: int, sql_port: int) -> Iterator[st
     ini = folder / "virtuoso.ini"
     ini.write_text(INI.format(db=folder, sql_port=sql_port, http_port=http_port))
     process = subprocess.Popen(
-        [binary, "+foreground", "+configfile", str(ini)], cwd=folder,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        [binary, "+foreground", "+configfile", str(ini)],
+        cwd=folder,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{http_port}/sparql"
     try:
@@ -105,8 +107,10 @@ def _wait_for(url: str, process: subprocess.Popen[bytes], folder: Path) -> None:
             raise RuntimeError(f"virtuoso exited with {process.returncode}:\n{log}")
         try:
             response = httpx.get(
-                url, params={"query": "ASK {}"},
-                headers={"Accept": "application/sparql-results+json"}, timeout=5,
+                url,
+                params={"query": "ASK {}"},
+                headers={"Accept": "application/sparql-results+json"},
+                timeout=5,
             )
             if response.status_code == 200:
                 return

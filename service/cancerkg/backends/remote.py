@@ -102,7 +102,8 @@ class RemoteStore:
             assert isinstance(rows, ox.QuerySolutions)
             found = (row["g"] for row in rows)
             self._graphs = sorted(
-                g.value for g in found
+                g.value
+                for g in found
                 if isinstance(g, ox.NamedNode) and g.value.startswith(self._graph_prefix)
             )
         return list(self._graphs)
@@ -122,10 +123,15 @@ class RemoteStore:
         by_graph = sorted(quads, key=lambda q: str(q.graph_name))
         for graph, group in itertools.groupby(by_graph, key=lambda q: q.graph_name):
             data = ox.serialize([q.triple for q in group], format=ox.RdfFormat.N_TRIPLES) or b""
-            target = (self._graph_store + ("&" if "?" in self._graph_store else "?")
-                      + urllib.parse.urlencode({"graph": str(graph)[1:-1]}))
+            target = (
+                self._graph_store
+                + ("&" if "?" in self._graph_store else "?")
+                + urllib.parse.urlencode({"graph": str(graph)[1:-1]})
+            )
             request = urllib.request.Request(  # noqa: S310 - an http(s) URL the operator gave
-                target, data=data, method="POST",
+                target,
+                data=data,
+                method="POST",
                 headers={"Content-Type": "application/n-triples"},
             )
             try:
@@ -143,7 +149,8 @@ class RemoteStore:
         user, password = self._credentials
         passwords.add_password(None, self._graph_store or "", user or "", password or "")
         handler: urllib.request.BaseHandler = (
-            urllib.request.HTTPDigestAuthHandler(passwords) if self._digest
+            urllib.request.HTTPDigestAuthHandler(passwords)
+            if self._digest
             else urllib.request.HTTPBasicAuthHandler(passwords)
         )
         return urllib.request.build_opener(handler)

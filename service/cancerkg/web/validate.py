@@ -4,7 +4,7 @@ standard sh:ValidationReport in Turtle or JSON-LD when Accept asks for it."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from pathlib import PurePath
 from typing import Annotated
 
@@ -41,8 +41,9 @@ class PayloadTooLargeError(InputError):
     summary="Validate a submission",
     description="Send RDF (text/turtle, application/ld+json, application/n-triples, "
     "application/rdf+xml, application/trig) as the body, or upload a file as "
-    "multipart/form-data (field `file`; its format from its media type or extension). Answers a JSON report (conforms, "
-    "counts by severity, results by focus node), or a sh:ValidationReport in Turtle / JSON-LD "
+    "multipart/form-data (field `file`; its format from its media type or extension). "
+    "Answers a JSON report (conforms, counts by severity, results by focus node), "
+    "or a sh:ValidationReport in Turtle / JSON-LD "
     "by Accept. `fail_on=warning` also blocks on warnings.",
 )
 async def validate(
@@ -69,7 +70,7 @@ async def _submission(headers: Headers, body: bytes) -> tuple[bytes, ox.RdfForma
     if not content_type.lower().startswith("multipart/form-data"):
         return body, format_for_media_type(content_type), "body"
 
-    async def replay() -> AsyncIterator[bytes]:
+    async def replay() -> AsyncGenerator[bytes, None]:
         yield body
 
     try:
