@@ -82,10 +82,20 @@ def serve(store_dir: Path) -> Iterator[object]:
     def start(*args: str, env: dict[str, str] | None = None) -> str:
         port = free_port()
         process = subprocess.Popen(
-            [sys.executable, "-m", "cancerkg", "serve", "--port", str(port),
-             "--store", str(store_dir), *args],
+            [
+                sys.executable,
+                "-m",
+                "cancerkg",
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                str(store_dir),
+                *args,
+            ],
             env={**os.environ, **(env or {})},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
         )
         started.append(process)
         url = f"http://127.0.0.1:{port}"

@@ -49,8 +49,11 @@ StoreOption = Annotated[
 ]
 EndpointOption = Annotated[
     str | None,
-    typer.Option("--endpoint", help="A remote SPARQL 1.1 endpoint URL; $CANCERKG_ENDPOINT "
-                 "(credentials: $CANCERKG_ENDPOINT_USER / _PASSWORD / _AUTH=basic|digest)."),
+    typer.Option(
+        "--endpoint",
+        help="A remote SPARQL 1.1 endpoint URL; $CANCERKG_ENDPOINT "
+        "(credentials: $CANCERKG_ENDPOINT_USER / _PASSWORD / _AUTH=basic|digest).",
+    ),
 ]
 BackendOption = Annotated[
     str | None,
@@ -212,8 +215,11 @@ def serve(
     ] = None,
     base_url: Annotated[
         str | None,
-        typer.Option("--base-url", help="Public address that https://w3id.org/cancerkg/ maps to "
-                     "(default: $CANCERKG_BASE_URL, else the address of each request)."),
+        typer.Option(
+            "--base-url",
+            help="Public address that https://w3id.org/cancerkg/ maps to "
+            "(default: $CANCERKG_BASE_URL, else the address of each request).",
+        ),
     ] = None,
 ) -> None:
     """Serve the graph over HTTP; builds the store first if there is none yet."""
@@ -243,8 +249,11 @@ def load(
     ] = None,
     graph_store: Annotated[
         str | None,
-        typer.Option("--graph-store", help="Its Graph Store Protocol URL, preferred where it "
-                     "exists: keeps blank nodes (Virtuoso: /sparql-graph-crud-auth)."),
+        typer.Option(
+            "--graph-store",
+            help="Its Graph Store Protocol URL, preferred where it "
+            "exists: keeps blank nodes (Virtuoso: /sparql-graph-crud-auth).",
+        ),
     ] = None,
     store: StoreOption = None,
 ) -> None:

@@ -22,6 +22,7 @@ from cancerkg.errors import (
     InputError,
     MethodNotAllowedError,
     NotAcceptableError,
+    QuerySyntaxError,
     QueryTooLongError,
     ServiceNotAllowedError,
     UnsupportedMediaTypeError,
@@ -97,6 +98,9 @@ RESULT_FORMAT_IRIS = {
 }
 SERVICE_CLAUSE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(\S+)", re.IGNORECASE)
 CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
+# A base IRI pasted into the query text must not be able to end the IRI and add query text.
+SAFE_IRI = re.compile(r"[^\s<>\"{}|^`\\]+")
+ERROR_POSITION = re.compile(r"\berror at (\d+):(\d+)")
 
 
 @dataclass(frozen=True)
@@ -119,6 +123,7 @@ class QueryJob:
     accept: str | None = None
     format: str | None = None
     max_rows: int = 10_000
+    base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint)
 
 
 @dataclass(frozen=True)
@@ -200,11 +205,21 @@ def check_query(text: str, *, max_length: int, service_allow: Iterable[str]) -> 
 
 def execute(store: Store, job: QueryJob) -> QueryAnswer:
     """Evaluate a query and render it in the negotiated format, capped at `job.max_rows`."""
-    result = store.query(
-        job.query,
-        default_graphs=list(job.default_graphs) or None,
-        named_graphs=list(job.named_graphs) if job.named_graphs is not None else None,
-    )
+    # The protocol lets the service set the base IRI: a BASE line before the query's own
+    # prologue (where a BASE of the query's own still wins). Error positions are shifted back.
+    based = job.base_iri is not None and SAFE_IRI.fullmatch(job.base_iri) is not None
+    try:
+        result = store.query(
+            f"BASE <{job.base_iri}>\n{job.query}" if based else job.query,
+            default_graphs=list(job.default_graphs) or None,
+            named_graphs=list(job.named_graphs) if job.named_graphs is not None else None,
+        )
+    except QuerySyntaxError as error:
+        if not based:
+            raise
+        raise QuerySyntaxError(
+            ERROR_POSITION.sub(lambda m: f"error at {int(m[1]) - 1}:{m[2]}", error.message)
+        ) from None
     if isinstance(result, ox.QueryBoolean):
         media_type, key = negotiate("boolean", job.accept, job.format)
         return QueryAnswer(results.serialize(result, key), media_type)
@@ -264,8 +279,10 @@ def service_description(endpoint: str, accept: str | None, fmt: str | None) -> Q
         triple(sd + "supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
         triple(sd + "feature", ox.NamedNode(sd + "UnionDefaultGraph")),
         triple(sd + "feature", ox.NamedNode(sd + "BasicFederatedQuery")),
-        *(triple(sd + "resultFormat", ox.NamedNode(formats + name))
-          for name in RESULT_FORMAT_IRIS.values()),
+        *(
+            triple(sd + "resultFormat", ox.NamedNode(formats + name))
+            for name in RESULT_FORMAT_IRIS.values()
+        ),
     ]
     media_type, key = negotiate("graph", accept, fmt, fallback=True)
     return QueryAnswer(results.serialize(triples, key), media_type)
@@ -284,7 +301,8 @@ def _render_solutions(
     ]
     data = json.dumps(
         {"head": {"vars": names}, "results": {"bindings": bindings}},
-        ensure_ascii=False, separators=(",", ":"),
+        ensure_ascii=False,
+        separators=(",", ":"),
     ).encode()
     if key != "json":
         data = results.serialize(ox.parse_query_results(data, ox.QueryResultsFormat.JSON), key)
@@ -304,11 +322,14 @@ def _term_json(term: object) -> dict[str, object]:
             return {"type": "literal", "value": term.value}
         return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
     assert isinstance(term, ox.Triple)
-    return {"type": "triple", "value": {
-        "subject": _term_json(term.subject),
-        "predicate": _term_json(term.predicate),
-        "object": _term_json(term.object),
-    }}
+    return {
+        "type": "triple",
+        "value": {
+            "subject": _term_json(term.subject),
+            "predicate": _term_json(term.predicate),
+            "object": _term_json(term.object),
+        },
+    }
 
 
 def _media_type(content_type: str | None) -> tuple[str, str | None]:

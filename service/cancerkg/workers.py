@@ -208,7 +208,10 @@ def serve_jobs(settings: Settings, conn: Connection) -> None:
     except CancerKGError as error:
         conn.send(("error", type(error).__name__, error.message))
         return
-    conn.send(("ready",))
+    try:
+        conn.send(("ready",))
+    except BrokenPipeError:  # the pool closed while this spare was starting
+        return
     while True:
         try:
             job = conn.recv()

@@ -84,4 +84,5 @@ def to_rdflib(term: Term) -> Identifier:
     if isinstance(term, ox.BlankNode):
         return rdflib.BNode(term.value)
     datatype = None if term.language else rdflib.URIRef(term.datatype.value)
-    return rdflib.Literal(term.value, lang=term.language, datatype=datatype)
+    # normalize=False keeps the lexical form ("1"^^xsd:boolean stays "1"), as pyoxigraph does
+    return rdflib.Literal(term.value, lang=term.language, datatype=datatype, normalize=False)

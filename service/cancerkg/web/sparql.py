@@ -89,8 +89,9 @@ async def _respond(
         body,
     )
     accept = request.headers.get("accept")
+    endpoint = str(request.url_for("sparql_get"))
     if asked.query is None:
-        answer = service_description(str(request.url_for("sparql_get")), accept, asked.format)
+        answer = service_description(endpoint, accept, asked.format)
         return Response(answer.body, media_type=answer.media_type, headers=RESULT_HEADERS)
     check_query(
         asked.query, max_length=settings.max_query_length, service_allow=settings.service_allow
@@ -102,6 +103,7 @@ async def _respond(
         accept,
         asked.format,
         settings.max_rows,
+        base_iri=endpoint,
     )
     answer = await runner.run(job)
     headers = dict(RESULT_HEADERS)

@@ -1,0 +1,338 @@
+"""Our SPARQL endpoint over HTTP next to its peers, same data: `python bench/bench_service.py`.
+
+Builds the knowledge graph, then serves it three ways on loopback ports:
+- ours: the real `cancerkg serve` (worker processes over the read-only pyoxigraph store);
+- rdflib-endpoint (the closest Python peer; `pip install -e '.[bench]'`) over an rdflib
+  Dataset parsed from the build's N-Quads dump;
+- Virtuoso where installed (tests/virtuoso.py's throwaway instance, loaded with `cancerkg load`).
+
+Each query is sent with GET and an explicit Accept (Virtuoso mishandles direct POSTs) by 8
+concurrent clients, REQUESTS times or until TIME_BOX seconds pass, after a short warm-up; the
+answers are checked to agree across servers. Writes the table into bench/RESULTS.md between
+<!-- service:start --> and <!-- service:end -->.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import datetime
+import gzip
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+import pyoxigraph as ox
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))  # the Virtuoso starter and the port helpers
+
+from conftest import free_port, wait_until_up  # noqa: E402
+from virtuoso import running_virtuoso  # noqa: E402
+
+CONCURRENCY = 8
+REQUESTS = 200  # per query and server
+WARM_UP = 8  # warm-up requests per connection and query, at full concurrency
+SETTLE = 5.0  # seconds of rest after the warm-up
+TIME_BOX = 30.0  # seconds per query and server: the slowest peer stops early
+RESULTS = ROOT / "bench" / "RESULTS.md"
+START, END = "<!-- service:start -->", "<!-- service:end -->"
+PREFIXES = """PREFIX ckg: <https://w3id.org/cancerkg/ontology#>
+PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+"""
+EURACAN = "<https://w3id.org/cancerkg/id/network/euracan>"
+JSON = "application/sparql-results+json"
+TURTLE = "text/turtle"
+
+
+@dataclass(frozen=True)
+class Query:
+    name: str
+    text: str
+    accept: str
+
+
+QUERIES = [
+    Query(
+        "members of EURACAN (SELECT)",
+        PREFIXES
+        + f"""SELECT DISTINCT ?member ?label WHERE {{
+  ?membership org:organization {EURACAN} ; org:member ?member .
+  OPTIONAL {{ ?member rdfs:label ?label FILTER(lang(?label) = "en") }}
+}} ORDER BY ?label ?member""",
+        JSON,
+    ),
+    Query(
+        "ERN members per country (GROUP BY)",
+        PREFIXES
+        + """SELECT ?country
+  (COUNT(DISTINCT ?member) AS ?members) WHERE {
+  ?network a ckg:EuropeanReferenceNetwork .
+  ?membership org:organization ?network ; org:member ?member .
+  ?member ckg:country ?country .
+} GROUP BY ?country ORDER BY DESC(?members) ?country""",
+        JSON,
+    ),
+    Query(
+        "EURACAN has a coordinator (ASK)",
+        PREFIXES + f"ASK {{ {EURACAN} ckg:coordinatedBy ?coordinator }}",
+        JSON,
+    ),
+    Query(
+        "EURACAN members' names and countries (CONSTRUCT)",
+        PREFIXES
+        + f"""CONSTRUCT {{
+  ?member rdfs:label ?label ; ckg:country ?country }} WHERE {{
+  ?membership org:organization {EURACAN} ; org:member ?member .
+  ?member rdfs:label ?label ; ckg:country ?country .
+}}""",
+        TURTLE,
+    ),
+]
+
+RDFLIB_ENDPOINT = """
+import sys, rdflib, uvicorn
+from rdflib_endpoint import SparqlEndpoint
+data = rdflib.Dataset(default_union=True)
+data.parse(sys.argv[1], format="nquads")
+app = SparqlEndpoint(graph=data, path="/sparql")
+uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
+"""
+
+
+@dataclass
+class Measure:
+    server: str
+    query: str
+    done: int
+    errors: int
+    p50: float
+    p99: float
+    rate: float
+    size: int  # rows, triples, or 1/0 for ASK
+
+
+def main() -> None:
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="cancerkg-bench-") as tmp:
+        folder = Path(tmp)
+        store = folder / "store"
+        run([sys.executable, "-m", "cancerkg", "build", "--store", str(store)])
+        dump = folder / "cancerkg.nq"
+        dump.write_bytes(
+            gzip.decompress(next(store.glob("releases/*/dist/cancerkg.nq.gz")).read_bytes())
+        )
+        quads = sum(1 for _ in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+        measures: list[Measure] = []
+        notes: list[str] = []
+        with ours(store) as url:
+            measures += measure_all("cancerkg serve", url)
+        with rdflib_endpoint(dump) as url:
+            measures += measure_all("rdflib-endpoint", url)
+        if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
+            with virtuoso(folder / "virtuoso", store) as url:
+                measures += measure_all("Virtuoso", url)
+        else:
+            notes.append("Virtuoso is not installed here (.ci/install-virtuoso.sh): not run.")
+    check_agreement(measures)
+    write_results(measures, quads, notes, time.monotonic() - started)
+
+
+def run(command: list[str], env: dict[str, str] | None = None) -> None:
+    done = subprocess.run(
+        command, capture_output=True, text=True, env={**os.environ, **(env or {})}
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"{' '.join(command[:4])} failed:\n{done.stderr}")
+
+
+@contextlib.contextmanager
+def server(command: list[str], health: str, port: int) -> Iterator[str]:
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_until_up(f"http://127.0.0.1:{port}{health}", process)
+        yield f"http://127.0.0.1:{port}/sparql"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
+def ours(store: Path) -> contextlib.AbstractContextManager[str]:
+    port = free_port()
+    command = [
+        sys.executable,
+        "-m",
+        "cancerkg",
+        "serve",
+        "--port",
+        str(port),
+        "--store",
+        str(store),
+    ]
+    return server(command, "/health", port)
+
+
+def rdflib_endpoint(dump: Path) -> contextlib.AbstractContextManager[str]:
+    port = free_port()
+    command = [sys.executable, "-c", RDFLIB_ENDPOINT, str(dump), str(port)]
+    return server(command, "/sparql?query=ASK%7B%7D", port)
+
+
+@contextlib.contextmanager
+def virtuoso(folder: Path, store: Path) -> Iterator[str]:
+    with running_virtuoso(folder, free_port(), free_port()) as url:
+        run(
+            [
+                sys.executable,
+                "-m",
+                "cancerkg",
+                "load",
+                "--endpoint",
+                url,
+                "--graph-store",
+                url + "-graph-crud-auth",
+                "--store",
+                str(store),
+            ],
+            env={
+                "CANCERKG_ENDPOINT_USER": "dba",
+                "CANCERKG_ENDPOINT_PASSWORD": "dba",
+                "CANCERKG_ENDPOINT_AUTH": "digest",
+            },
+        )
+        yield url
+
+
+def measure_all(name: str, url: str) -> list[Measure]:
+    # Warm up at full concurrency first: our service starts extra workers on demand, and their
+    # start-up must not be billed to whichever query happens to be measured first.
+    for query in QUERIES:
+        asyncio.run(measure(name, url, query, requests=WARM_UP * CONCURRENCY))
+    time.sleep(SETTLE)
+    results = [asyncio.run(measure(name, url, query)) for query in QUERIES]
+    for m in results:
+        print(
+            f"{name:16} {m.query:50} {m.done:4} req  p50 {m.p50:8.1f} ms  "
+            f"p99 {m.p99:8.1f} ms  {m.rate:8.1f} req/s  size {m.size}",
+            flush=True,
+        )
+    return results
+
+
+async def measure(name: str, url: str, query: Query, requests: int = REQUESTS) -> Measure:
+    params = {"query": query.text}
+    headers = {"Accept": query.accept}
+    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
+    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
+        first = await client.get(url, params=params, headers=headers)
+        first.raise_for_status()
+        size = answer_size(first, query)
+        latencies: list[float] = []
+        errors = 0
+        issued = 0
+        deadline = time.perf_counter() + TIME_BOX
+
+        async def worker() -> None:
+            nonlocal issued, errors
+            while issued < requests and time.perf_counter() < deadline:
+                issued += 1
+                began = time.perf_counter()
+                response = await client.get(url, params=params, headers=headers)
+                latencies.append((time.perf_counter() - began) * 1000)
+                errors += response.status_code != 200
+
+        began = time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
+        wall = time.perf_counter() - began
+    latencies.sort()
+    return Measure(
+        name,
+        query.name,
+        len(latencies),
+        errors,
+        statistics.median(latencies),
+        latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))],
+        len(latencies) / wall,
+        size,
+    )
+
+
+def answer_size(response: httpx.Response, query: Query) -> int:
+    if query.accept == TURTLE:
+        return len(set(ox.parse(response.content, ox.RdfFormat.TURTLE)))
+    result = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
+    if isinstance(result, ox.QueryBoolean):
+        return int(bool(result))
+    return sum(1 for _ in result)
+
+
+def check_agreement(measures: list[Measure]) -> None:
+    """Every server gives answers of the same size (else the comparison means nothing)."""
+    for query in QUERIES:
+        sizes = {m.server: m.size for m in measures if m.query == query.name}
+        if len(set(sizes.values())) > 1:
+            raise SystemExit(f"the servers disagree on {query.name!r}: {sizes}")
+
+
+def write_results(measures: list[Measure], quads: int, notes: list[str], took: float) -> None:
+    servers = list(dict.fromkeys(m.server for m in measures))
+    lines = [
+        START,
+        "",
+        "## SPARQL endpoint over HTTP (`bench/bench_service.py`)",
+        "",
+        f"{datetime.date.today().isoformat()}, one run on this {os.cpu_count()}-core machine "
+        f"({platform.python_implementation()} {platform.python_version()}; client and servers "
+        f"share the cores), the built graph of {quads:,} quads, loopback. {CONCURRENCY} "
+        f"concurrent keep-alive connections (httpx async), GET with an explicit Accept, "
+        f"{REQUESTS} requests per query and server (or as many as fit in {TIME_BOX:g} s) after "
+        f"a warm-up of {WARM_UP * CONCURRENCY} requests per query at the same concurrency. "
+        "Latency per request in ms; req/s = completed / wall time. "
+        "Our service ran with its defaults (2 warm worker processes, 30 s timeout, 10,000-row "
+        "cap); rdflib-endpoint over an rdflib Dataset parsed from the N-Quads dump; Virtuoso "
+        "7 (Debian) loaded with `cancerkg load`. Every server's answers had the same size.",
+        "",
+        "| query | answer | " + " | ".join(f"{s} p50 / p99 ms | {s} req/s" for s in servers) + " |",
+        "|---|---:|" + "---:|---:|" * len(servers),
+    ]
+    for query in QUERIES:
+        row = {m.server: m for m in measures if m.query == query.name}
+        first = row[servers[0]]
+        unit = (
+            ("true" if first.size else "false")
+            if "ASK" in query.name
+            else (f"{first.size} triples" if query.accept == TURTLE else f"{first.size} rows")
+        )
+        cells = []
+        for s in servers:
+            m = row[s]
+            short = f" ({m.done} req)" if m.done < REQUESTS else ""
+            failed = f", {m.errors} errors" if m.errors else ""
+            cells.append(f"{m.p50:.1f} / {m.p99:.1f} | {m.rate:.1f}{short}{failed}")
+        lines.append(f"| {query.name} | {unit} | " + " | ".join(cells) + " |")
+    lines += ["", *notes, f"The whole run took {took:.0f} s.", "", END]
+    section = "\n".join(line for line in lines if line is not None)
+    text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
+    if START in text and END in text:
+        text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    RESULTS.write_text(text)
+    print(f"wrote {RESULTS}")
+
+
+if __name__ == "__main__":
+    main()
