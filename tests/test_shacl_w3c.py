@@ -14,7 +14,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from cancerkg.validation import ValidationEngineError, validate_graph
+from cancerkg.errors import ValidationEngineError
+from cancerkg.validation import validate_graph
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")

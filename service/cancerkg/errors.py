@@ -111,8 +111,22 @@ class QueryTooLongError(InputError):
     http_status = 413
 
 
+class PayloadTooLargeError(InputError):
+    """A request body (e.g. a submission) over the size limit."""
+
+    kind = "payload too large"
+    http_status = 413
+
+
+class NotFoundError(InputError):
+    """An IRI, dump or page the service does not have."""
+
+    kind = "not found"
+    http_status = 404
+
+
 class UnsupportedMediaTypeError(InputError):
-    """A POST body whose media type or charset the protocol does not allow."""
+    """A body whose media type or charset we do not read (SPARQL protocol, submissions)."""
 
     kind = "unsupported media type"
     http_status = 415
@@ -139,3 +153,11 @@ class RemoteEndpointError(CancerKGError):
     kind = "remote endpoint error"
     exit_code = 1
     http_status = 502
+
+
+class ValidationEngineError(CancerKGError):
+    """The SHACL engine could not run the shapes (e.g. an invalid SHACL-SPARQL query)."""
+
+    kind = "validation failed"
+    exit_code = 2
+    http_status = 500

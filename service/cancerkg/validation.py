@@ -25,21 +25,13 @@ from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Node
 
 from cancerkg.backends.memory import to_rdflib
-from cancerkg.errors import CancerKGError
+from cancerkg.errors import ValidationEngineError
 from cancerkg.iris import GRAPH
 from cancerkg.parsing import parse_file
 from cancerkg.shacl_report import Report, read_report
 from cancerkg.sources import knowledge_root
 from cancerkg.store import Store
 from cancerkg.validation_context import context_for
-
-
-class ValidationEngineError(CancerKGError):
-    """The SHACL engine could not run the shapes (e.g. an invalid SHACL-SPARQL query)."""
-
-    kind = "validation failed"
-    exit_code = 2
-    http_status = 500
 
 
 def _one_line(text: str) -> str:

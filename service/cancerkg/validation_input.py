@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cancerkg.errors import InputError, SourceSyntaxError
+from cancerkg.errors import InputError, SourceSyntaxError, UnsupportedMediaTypeError
 from cancerkg.parsing import format_for_path, parse_bytes, rdf_format
 
 FORMAT_NAMES = ("auto", "turtle", "json-ld", "nt", "rdfxml", "trig", "nquads")
@@ -27,13 +27,6 @@ MEDIA_TYPES: dict[str, ox.RdfFormat] = {
     "application/trig": ox.RdfFormat.TRIG,
     "application/n-quads": ox.RdfFormat.N_QUADS,
 }
-
-
-class UnsupportedMediaTypeError(InputError):
-    """A body whose media type names no RDF syntax we read."""
-
-    kind = "unsupported media type"
-    http_status = 415
 
 
 def format_for_media_type(content_type: str | None) -> ox.RdfFormat:

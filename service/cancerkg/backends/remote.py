@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -35,6 +36,11 @@ GRAPH_MEDIA_TYPES = {
     "text/turtle": ox.RdfFormat.TURTLE,
     "application/rdf+xml": ox.RdfFormat.RDF_XML,
 }
+_PROLOGUE = re.compile(
+    r"\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b",
+    re.IGNORECASE,
+)
+_TOKENS = re.compile(r'<[^<>"{}|^`\\\s]*>|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|#[^\n]*|[^<"\'#]+|.')
 GRAPHS_QUERY = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
 INSERT_CHUNK = 2_000  # quads per INSERT DATA: small enough for any server's request limits
 
@@ -187,6 +193,9 @@ class RemoteStore:
             if self._digest:
                 client.setHTTPAuth(DIGEST)
         client.setQuery(text)
+        form = query_form(text)
+        if form:  # SPARQLWrapper's own guess reads "ask" in a comment ("task force") as ASK
+            client.queryType = form
         return client
 
     def _send(self, client: SPARQLWrapper) -> tuple[bytes, str]:
@@ -263,6 +272,14 @@ def insert_data(quads: Sequence[ox.Quad]) -> str:
 def _chunks(items: Sequence[ox.Quad], size: int) -> Iterator[Sequence[ox.Quad]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def query_form(text: str) -> str | None:
+    """SELECT, CONSTRUCT, ASK or DESCRIBE: the first keyword after the prologue, comments left
+    out (IRIs and strings kept whole, so a `#` inside them is no comment); None for an update."""
+    code = "".join(t if not t.startswith("#") else " " for t in _TOKENS.findall(text))
+    found = _PROLOGUE.match(code)
+    return found.group(1).upper() if found else None
 
 
 def _first_line(error: BaseException) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
-from cancerkg.errors import CancerKGError
+from cancerkg.errors import CancerKGError, NotFoundError
 from cancerkg.void import DumpFile
 from cancerkg.web import pages
 from cancerkg.web.caching import Validators, current_release, http_date
@@ -18,13 +18,6 @@ from cancerkg.web.negotiation import HTML, negotiate
 
 router = APIRouter(tags=["dumps"])
 GZIP = "application/gzip"
-
-
-class UnknownDumpError(CancerKGError):
-    """A file name that is not one of the release's dumps."""
-
-    kind = "not found"
-    http_status = 404
 
 
 @router.api_route(
@@ -60,7 +53,7 @@ def download(name: str, request: Request) -> Response:
     dump_name = name.removesuffix(".sha256")
     dump = release.dump(dump_name)
     if dump is None or release.dist is None:
-        raise UnknownDumpError(f"no dump {name!r}; see /dumps/")
+        raise NotFoundError(f"no dump {name!r}; see /dumps/")
     path = release.dist / name
     etag = f'"{dump.sha256}"' if name == dump_name else Validators.of(request).etag
     validators = Validators(etag, http_date(release.built_at))

@@ -16,7 +16,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from fastapi.responses import JSONResponse
 
 from cancerkg import describe, void
-from cancerkg.errors import CancerKGError, UnknownQueryError
+from cancerkg.errors import NotFoundError, UnknownQueryError
 from cancerkg.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES
 from cancerkg.query_catalog import named_query
 from cancerkg.results import serialize
@@ -30,13 +30,6 @@ router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
 SHAPES_IRI = BASE + "shapes"
 CATALOG_IRI = void.CATALOG
-
-
-class UnknownResourceError(CancerKGError):
-    """An IRI under the canonical base that the graph does not mention."""
-
-    kind = "not found"
-    http_status = 404
 
 
 @router.api_route(
@@ -111,7 +104,7 @@ def query_iri(name: str, request: Request, store: StoreDep) -> Response:
     try:
         query = named_query(stem)
     except UnknownQueryError:
-        raise UnknownResourceError(f"no named query {stem!r} (see /queries)") from None
+        raise NotFoundError(f"no named query {stem!r} (see /queries)") from None
     return _document(
         request,
         extension.extension if extension else "",
@@ -172,7 +165,7 @@ def _document(
     """A whole document at a namespace IRI (ontology, shapes, a query, the dataset)."""
     _, chosen = split_extension(f"x.{extension}") if extension else ("", None)
     if extension and chosen is None:
-        raise UnknownResourceError(f"no document {iri}.{extension}")
+        raise NotFoundError(f"no document {iri}.{extension}")
     representation = negotiate(request.headers.get("accept"), chosen)
     validators = Validators.of(request)
     if (cached := validators.not_modified(request)) is not None:
@@ -187,7 +180,7 @@ def _not_found(request: Request, representation: Representation, iri: str) -> Re
     if representation.format == "html":
         return pages.error_page(request, 404, "Not found", message)
     return JSONResponse(
-        {"error": UnknownResourceError.kind, "detail": message},
+        {"error": NotFoundError.kind, "detail": message},
         status_code=404,
         headers={"Vary": "Accept"},
     )

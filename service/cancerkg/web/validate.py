@@ -15,7 +15,7 @@ from fastapi.responses import JSONResponse, Response
 from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
-from cancerkg.errors import InputError
+from cancerkg.errors import InputError, PayloadTooLargeError
 from cancerkg.parsing import RDF_FORMAT_BY_SUFFIX
 from cancerkg.shacl_report import as_json, render
 from cancerkg.store import Store
@@ -27,13 +27,6 @@ MAX_BYTES = 5 * 1024 * 1024
 REPORT_MEDIA_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld"}
 
 router = APIRouter(tags=["validation"])
-
-
-class PayloadTooLargeError(InputError):
-    """A body over the size limit."""
-
-    kind = "payload too large"
-    http_status = 413
 
 
 @router.post(
