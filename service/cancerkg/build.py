@@ -16,6 +16,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cancerkg import __version__, storage
+from cancerkg.backends.oxigraph import materialise_union
 from cancerkg.dumps import write_dumps
 from cancerkg.errors import BuildError, SourceSyntaxError
 from cancerkg.inference import infer
@@ -68,7 +69,8 @@ def build(
     store = ox.Store(str(release.oxigraph))
     _load(store, sources, report)
     inferred = infer(store, rule_files(root), _stage(report, "inferring", 0))
-    triples = len(store)
+    materialise_union(store)
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     dumps = write_dumps(store, release.dist)
     _progress(report, "dumps", 1, 1)
     store.flush()

@@ -13,6 +13,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cancerkg.backends.oxigraph import named_graph_quads
+
 NAME = "cancerkg"
 PREFIXES = {
     "ckg": "https://w3id.org/cancerkg/ontology#",
@@ -43,7 +45,7 @@ class Dump:
 def write_dumps(store: ox.Store, dist: Path) -> list[Dump]:
     """Write N-Quads (gzip), N-Triples (gzip), Turtle and JSON-LD dumps of the store."""
     dist.mkdir(parents=True, exist_ok=True)
-    quads = sorted(store.quads_for_pattern(None, None, None, None), key=str)
+    quads = sorted(named_graph_quads(store), key=str)
     triples = sorted({q.triple for q in quads}, key=str)
     written = [
         _write(

@@ -15,6 +15,7 @@ from cancerkg import __version__
 from cancerkg.errors import BuildError
 from cancerkg.iris import graph_iri
 from cancerkg.parsing import RDF_FORMAT_BY_SUFFIX
+from cancerkg.storage import LAYOUT
 
 RDF_FOLDERS = ("ontology", "shapes", "data")
 ENV_SOURCES = "CANCERKG_SOURCES"
@@ -78,7 +79,7 @@ def query_folder(root: Path | None = None) -> Path:
 def fingerprint(root: Path | None = None) -> str:
     """A digest of every input of the build, so an unchanged tree is not rebuilt."""
     root = root or knowledge_root()
-    digest = hashlib.sha256(f"cancerkg {__version__}\n".encode())
+    digest = hashlib.sha256(f"cancerkg {__version__} layout {LAYOUT}\n".encode())
     files = [s.path for s in rdf_sources(root)] + rule_files(root)
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")

@@ -20,6 +20,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+LAYOUT = 2
+"""Bumped when a release's contents change shape (2: the default graph holds the merge of the
+named graphs), so the next build does not reuse an older release."""
 CURRENT = "current"
 RELEASES = "releases"
 TMP_PREFIX = ".tmp-"

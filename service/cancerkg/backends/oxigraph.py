@@ -1,4 +1,11 @@
-"""The default backend: a pyoxigraph store on disk (or in memory while building)."""
+"""The default backend: a pyoxigraph store on disk (or in memory while building).
+
+SPARQL's default graph here is the RDF merge of the named graphs: a set. pyoxigraph's
+"default graph as union" mode returns a triple once per named graph that states it (a label in
+two source files comes back twice), so a built store holds the merge, deduplicated, in its stored
+default graph, and queries read that. A store nobody materialised (in-memory stores of tests and
+benchmarks until `materialise_union` is called) falls back to the union mode.
+"""
 
 from __future__ import annotations
 
@@ -10,14 +17,17 @@ import pyoxigraph as ox
 from cancerkg.errors import QuerySyntaxError, StoreNotFoundError
 from cancerkg.store import QueryResult, Term
 
+MERGE_NAMED_GRAPHS = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
+
 
 class OxigraphStore:
-    """pyoxigraph behind the Store protocol; the default graph is the union of named graphs."""
+    """pyoxigraph behind the Store protocol; the default graph is the merge of named graphs."""
 
     backend = "oxigraph"
 
-    def __init__(self, store: ox.Store) -> None:
+    def __init__(self, store: ox.Store, *, materialised: bool = False) -> None:
         self._store = store
+        self._materialised = materialised
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = True) -> OxigraphStore:
@@ -28,11 +38,16 @@ class OxigraphStore:
             store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except OSError as error:
             raise StoreNotFoundError(f"cannot open the store at {path}: {error}") from None
-        return cls(store)
+        return cls(store, materialised=has_default_graph(store))
 
     @classmethod
     def in_memory(cls) -> OxigraphStore:
         return cls(ox.Store())
+
+    def materialise_union(self) -> None:
+        """Store the merge of the named graphs as the default graph, and query that from now on."""
+        materialise_union(self._store)
+        self._materialised = True
 
     @property
     def native(self) -> ox.Store:
@@ -53,7 +68,7 @@ class OxigraphStore:
         try:
             return self._store.query(
                 sparql,
-                use_default_graph_as_union=default is None,
+                use_default_graph_as_union=default is None and not self._materialised,
                 default_graph=default,  # type: ignore[arg-type]
                 named_graphs=named,  # type: ignore[arg-type]
                 substitutions=bindings or None,  # type: ignore[arg-type]
@@ -69,3 +84,24 @@ class OxigraphStore:
 
     def close(self) -> None:
         del self._store
+
+
+def materialise_union(store: ox.Store) -> None:
+    """Copy every triple of the named graphs into the default graph (a set: each once)."""
+    store.update(MERGE_NAMED_GRAPHS)
+
+
+def has_default_graph(store: ox.Store) -> bool:
+    """Whether the stored default graph holds triples (a built, materialised store)."""
+    return (
+        next(iter(store.quads_for_pattern(None, None, None, ox.DefaultGraph())), None) is not None
+    )
+
+
+def named_graph_quads(store: ox.Store) -> list[ox.Quad]:
+    """Every quad of the named graphs (the stored default graph is derived from them)."""
+    return [
+        q
+        for q in store.quads_for_pattern(None, None, None, None)
+        if not isinstance(q.graph_name, ox.DefaultGraph)
+    ]
