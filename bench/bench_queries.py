@@ -26,6 +26,7 @@ import pyoxigraph as ox
 
 from cancerkg import storage
 from cancerkg.backends.oxigraph import OxigraphStore
+from cancerkg.binding import fold
 from cancerkg.build import build
 from cancerkg.connect import release_quads
 from cancerkg.queries import run_query
@@ -130,7 +131,8 @@ def iri(text: str) -> ox.NamedNode:
 
 
 def synthetic(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
-    """About `triples` quads in one graph, as the build would have left them (inferred too)."""
+    """About `triples` quads in one graph, as the build would have left them (inferred too:
+    types, shortcuts, search keys)."""
     rng = random.Random(seed)  # noqa: S311 - reproducible data, not secrets
     graph = iri("https://w3id.org/cancerkg/graph/data/synthetic")
     source = iri("https://example.org/synthetic-source")
@@ -153,10 +155,11 @@ def synthetic(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
             yield quad(network, RDF_TYPE, iri(CKG + cls))
         yield quad(network, RDF_TYPE, iri(ORG + "Organization"))
         yield quad(network, LABEL, ox.Literal(f"Réseau synthétique {n}", language="en"))
+        yield quad(network, CKG + "searchKey", ox.Literal(fold(f"Réseau synthétique {n}")))
         yield quad(network, CKG + "coversDomain", iri(f"{ID}domain/{DOMAINS[n % 4]}"))
         networks.append(network)
     emitted, n = 0, 0
-    per_institution = 31  # average quads an institution and its memberships add
+    per_institution = 32  # average quads an institution and its memberships add
     while emitted < triples:
         n += 1
         org = iri(f"{ID}organisation/synthetic-{n}")
@@ -167,6 +170,7 @@ def synthetic(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
         for cls in ("FormalOrganization", "Organization"):
             yield quad(org, RDF_TYPE, iri(ORG + cls))
         yield quad(org, LABEL, ox.Literal(name, language="en"))
+        yield quad(org, CKG + "searchKey", ox.Literal(fold(name)))
         yield quad(org, CKG + "country", country)
         yield quad(org, "http://purl.org/dc/terms/spatial", country)
         yield quad(org, "https://schema.org/addressLocality", ox.Literal(rng.choice(CITIES)))

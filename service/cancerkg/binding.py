@@ -191,18 +191,23 @@ _CONVERTERS = {
 
 
 def fill_blocks(text: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
-    """Replace the UNDEFs of each binding block by the terms given (UNDEF where none is).
+    """Replace each binding block by a VALUES block of the terms given.
 
-    A single-variable block may take a sequence of terms: one row each (the path search binds a
-    whole frontier of nodes at once)."""
+    A variable given no term is left out of the block (a block with none is left out whole): in
+    SPARQL an UNDEF there means the same as no VALUES at all, but Virtuoso 7 answers an UNDEF
+    joined with a property path or a nested OPTIONAL with no rows. A single-variable block may
+    take a sequence of terms: one row each (the path search binds a whole frontier at once)."""
 
     def fill(match: re.Match[str]) -> str:
         names = block_variables(match)
-        variables = " ".join(f"?{n}" for n in names)
         given = terms.get(names[0]) if len(names) == 1 else None
         if isinstance(given, Sequence):
-            return f"VALUES ({variables}) {{ {' '.join(f'({t})' for t in given)} }}"
-        values = " ".join(str(terms[n]) if n in terms else "UNDEF" for n in names)
+            return f"VALUES (?{names[0]}) {{ {' '.join(f'({t})' for t in given)} }}"
+        bound = [n for n in names if n in terms]
+        if not bound:
+            return ""
+        variables = " ".join(f"?{n}" for n in bound)
+        values = " ".join(str(terms[n]) for n in bound)
         return f"VALUES ({variables}) {{ ({values}) }}"
 
     return BINDING_BLOCK.sub(fill, text)
