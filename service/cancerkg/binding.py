@@ -14,12 +14,11 @@ import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
-from functools import cache
-from importlib.resources import files
 
 import pyoxigraph as ox
 
 from cancerkg.errors import ParameterError
+from cancerkg.internal_queries import internal_query
 from cancerkg.iris import ID
 from cancerkg.query_catalog import BINDING_BLOCK, NamedQuery, Parameter, block_variables
 from cancerkg.store import Store, Term
@@ -109,7 +108,7 @@ def _to_iri(parameter: Parameter, raw: str, store: Store) -> Term:
 
 
 def _exists(store: Store, iri: ox.NamedNode) -> bool:
-    result = store.query(internal_query("binding-entity-exists", {"entity": iri}))
+    result = store.query(filled_internal_query("binding-entity-exists", {"entity": iri}))
     return bool(result)
 
 
@@ -120,7 +119,7 @@ def _to_country(parameter: Parameter, raw: str, store: Store) -> Term:
     if not re.fullmatch(r"[A-Za-z]{2,3}", raw):
         raise ParameterError(f"{parameter.name}: a country is an ISO code (PL, POL) or an IRI")
     code = ox.Literal(raw.upper())
-    result = store.query(internal_query("binding-country-by-code", {"code": code}))
+    result = store.query(filled_internal_query("binding-country-by-code", {"code": code}))
     assert isinstance(result, ox.QuerySolutions)
     for solution in result:
         country = solution["country"]
@@ -213,14 +212,9 @@ def fill_blocks(text: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
     return BINDING_BLOCK.sub(fill, text)
 
 
-def internal_query(name: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
+def filled_internal_query(name: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
     """A query the library runs itself (cancerkg/sparql/NAME.rq), its blocks filled."""
-    return fill_blocks(_internal(name), terms)
-
-
-@cache
-def _internal(name: str) -> str:
-    return files("cancerkg").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
+    return fill_blocks(internal_query(name), terms)
 
 
 def fold(text: str) -> str:

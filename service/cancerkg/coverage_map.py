@@ -15,8 +15,8 @@ from importlib.resources import files
 
 import pyoxigraph as ox
 
+from cancerkg.internal_queries import internal_query
 from cancerkg.iris import COUNTRY
-from cancerkg.stats import internal_query
 from cancerkg.store import Store
 
 TILE = 56

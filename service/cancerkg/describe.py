@@ -11,9 +11,9 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
+from cancerkg.internal_queries import internal_query
 from cancerkg.iris import BASE, DATASET, GRAPH
 from cancerkg.query_catalog import NamedQuery, Parameter
-from cancerkg.stats import internal_query
 from cancerkg.store import QueryResult, Store, Term
 
 BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 import pyoxigraph as ox
 
-from cancerkg.binding import internal_query, to_term
+from cancerkg.binding import filled_internal_query, to_term
 from cancerkg.errors import ParameterError
 from cancerkg.iris import ID
 from cancerkg.queries import run_query
@@ -93,7 +93,7 @@ def search_entities(store: Store, text: str, lang: str | None = None) -> list[di
 
 def entity_relations(store: Store, iri: ox.NamedNode) -> list[RelationGroup]:
     """The neighbours of a thing grouped by (relation, direction), with labels."""
-    result = store.query(internal_query("relations-of", {"entity": iri}))
+    result = store.query(filled_internal_query("relations-of", {"entity": iri}))
     assert isinstance(result, ox.QuerySolutions)
     groups: dict[tuple[str, str], RelationGroup] = {}
     for row in result:
@@ -138,7 +138,7 @@ def shortest_paths(
 
 
 def _steps(store: Store, frontier: Sequence[ox.NamedNode]) -> ox.QuerySolutions:
-    result = store.query(internal_query("relation-steps", {"node": frontier}))
+    result = store.query(filled_internal_query("relation-steps", {"node": frontier}))
     assert isinstance(result, ox.QuerySolutions)
     return result
 
@@ -171,7 +171,7 @@ def labels_of(store: Store, iris: Sequence[str]) -> dict[str, str]:
     if not iris:
         return {}
     terms = [ox.NamedNode(i) for i in iris]
-    result = store.query(internal_query("relations-labels", {"entity": terms}))
+    result = store.query(filled_internal_query("relations-labels", {"entity": terms}))
     assert isinstance(result, ox.QuerySolutions)
     return {_value(row["entity"]): _value(row["label"]) for row in result}
 
@@ -190,7 +190,7 @@ def coverage(
     counted = run_query(store, name, argument)
     assert isinstance(counted, ox.QuerySolutions)
     members = {_value(row["country"]): int(_value(row["members"])) for row in counted}
-    countries = store.query(internal_query("relations-countries", {}))
+    countries = store.query(filled_internal_query("relations-countries", {}))
     assert isinstance(countries, ox.QuerySolutions)
     cells = [
         CoverageCell(

@@ -4,10 +4,10 @@ concepts per scheme — computed with SPARQL so every backend answers the same w
 from __future__ import annotations
 
 from dataclasses import dataclass
-from importlib.resources import files
 
 import pyoxigraph as ox
 
+from cancerkg.internal_queries import internal_query
 from cancerkg.store import Store
 
 
@@ -20,11 +20,6 @@ class Stats:
 
     def class_count(self, iri: str) -> int:
         return dict(self.classes).get(iri, 0)
-
-
-def internal_query(name: str) -> str:
-    """A query the library itself runs, kept as a .rq file beside the code."""
-    return files("cancerkg").joinpath("sparql", f"{name}.rq").read_text(encoding="utf-8")
 
 
 def compute_stats(store: Store) -> Stats:

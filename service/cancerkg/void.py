@@ -16,8 +16,8 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cancerkg import __version__, storage
+from cancerkg.internal_queries import internal_query
 from cancerkg.iris import BASE, DATASET
-from cancerkg.stats import internal_query
 from cancerkg.store import Store, Term
 
 CATALOG = BASE + "catalog"

@@ -22,11 +22,12 @@ from markupsafe import Markup
 from cancerkg import __version__, coverage_map, describe
 from cancerkg.describe import Link, is_canonical
 from cancerkg.errors import CancerKGError
+from cancerkg.internal_queries import internal_query
 from cancerkg.iris import BASE, DATASET, ONTOLOGY_IRI
 from cancerkg.queries import run_query
 from cancerkg.query_catalog import NamedQuery, catalogue, named_query
 from cancerkg.results import compact, serialize
-from cancerkg.stats import compute_stats, internal_query
+from cancerkg.stats import compute_stats
 from cancerkg.store import Store
 from cancerkg.web.caching import Validators, current_release
 from cancerkg.web.deps import get_store
