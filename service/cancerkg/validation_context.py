@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Iterable
+from functools import cache
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -55,4 +56,10 @@ def _construct(
 
 
 def _read_query(name: str, root: Path | None) -> str:
-    return (root or knowledge_root()).joinpath("shapes", name).read_text(encoding="utf-8")
+    return _query_text(name, root or knowledge_root())
+
+
+@cache
+def _query_text(name: str, root: Path) -> str:
+    """Read once per process: these run on every submission."""
+    return root.joinpath("shapes", name).read_text(encoding="utf-8")
