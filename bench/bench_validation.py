@@ -14,6 +14,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -30,7 +31,10 @@ RESULTS = Path(__file__).parent / "RESULTS.md"
 START, END = "<!-- validation:start -->", "<!-- validation:end -->"
 ID = "https://w3id.org/cancerkg/id/"
 CKG = "https://w3id.org/cancerkg/ontology#"
-PLAIN_BUDGET_TRIPLES = 120_000  # plain pyshacl beyond this would not fit the 15-minute bound
+# Beyond this size plain pyshacl is run once, on the whole graph with the submission merged in:
+# that one run is both its submission figure and its whole-graph figure (it has no other mode),
+# which saves ~15 minutes at 1M triples.
+SEPARATE_PLAIN_RUNS_UP_TO = 120_000
 
 
 def synthetic(n_institutions: int, offset: int = 0) -> list[ox.Triple]:
@@ -92,7 +96,7 @@ def main() -> None:
         assert isinstance(store, OxigraphStore)
         published = union_triples(store)
         ours = timed(lambda: validate_submission(submission, store), 7)
-        plain_s = timed(lambda: plain(to_graph([*published, *submission]), shapes), 1)
+        plain_s = _plain_seconds([*published, *submission], shapes)
         rows.append(
             (
                 "50-node submission, real graph",
@@ -118,36 +122,39 @@ def main() -> None:
                 ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(ID + "g")) for t in base
             )
             context = OxigraphStore(big)
-            ours = timed(lambda c=context: validate_submission(submission, c), 5)
+            ours = timed(partial(validate_submission, submission, context), 5)
+            separate = len(base) <= SEPARATE_PLAIN_RUNS_UP_TO
+            plain_sub = _plain_seconds([*base, *submission], shapes)
             rows.append(
                 (
                     "50-node submission, synthetic graph",
                     f"{len(base):,}",
                     f"{ours * 1000:.0f} ms (median of 5)",
-                    _whole_plain(base, submission, shapes),
+                    f"{plain_sub:.1f} s" + ("" if separate else " (whole graph + submission)"),
                 )
             )
-            if len(base) <= PLAIN_BUDGET_TRIPLES:
-                whole = to_graph(base)
-                ours_whole = timed(lambda w=whole: validate_graph(w, shapes), 1)
-                plain_whole = timed(lambda b=base: plain(to_graph(b), shapes), 1)
-                rows.append(
-                    ("whole graph", f"{len(base):,}", f"{ours_whole:.1f} s", f"{plain_whole:.1f} s")
+            whole = to_graph(base)
+            ours_whole = timed(partial(validate_graph, whole, shapes), 1)
+            del whole
+            plain_whole = _plain_seconds(base, shapes) if separate else plain_sub
+            rows.append(
+                (
+                    "whole graph" + ("" if separate else " (plain: same run as above)"),
+                    f"{len(base):,}",
+                    f"{ours_whole:.1f} s",
+                    f"{plain_whole:.1f} s",
                 )
-            else:
-                rows.append(
-                    ("whole graph", f"{len(base):,}", "not run: see note", "not run: see note")
-                )
+            )
             print(rows[-2], rows[-1], file=sys.stderr, flush=True)
         store.close()
     write(rows)
 
 
-def _whole_plain(base: list[ox.Triple], submission: list[ox.Triple], shapes: Graph) -> str:
-    if len(base) > PLAIN_BUDGET_TRIPLES:
-        return "not run: see note"
-    seconds = timed(lambda: plain(to_graph([*base, *submission]), shapes), 1)
-    return f"{seconds:.1f} s"
+def _plain_seconds(triples: list[ox.Triple], shapes: Graph) -> float:
+    graph = to_graph(triples)
+    started = time.perf_counter()
+    plain(graph, shapes)
+    return time.perf_counter() - started
 
 
 def write(rows: list[tuple[str, str, str, str]]) -> None:
@@ -162,10 +169,10 @@ def write(rows: list[tuple[str, str, str, str]]) -> None:
         "graph (what a naive service would do); ours validates the submission plus the context "
         "slice the shapes need (shapes/context*.rq) and reports only the submission's nodes, so "
         "its time does not grow with the published graph. Whole-graph validation is pyshacl in "
-        "both columns (ours adds only prepared SPARQL); beyond "
-        f"{PLAIN_BUDGET_TRIPLES:,} triples it is not run: at 10k triples of our data it takes "
-        "~14 s and it grows linearly or worse, so 1M would take hours, far over the 15-minute "
-        "bound of this benchmark.\n"
+        "both columns (ours adds only prepared SPARQL, and reports through our own reader). "
+        "Plain times exclude building the rdflib graph; ours whole-graph likewise. Above "
+        f"{SEPARATE_PLAIN_RUNS_UP_TO:,} triples plain pyshacl runs once, on the whole graph with "
+        "the submission merged in, and that run fills both of its cells.\n"
     )
     section = f"{START}\n## Validation\n\n" + "\n".join(table) + note + END
     text = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else "# Benchmarks\n"

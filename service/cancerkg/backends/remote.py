@@ -217,16 +217,23 @@ class RemoteStore:
         return body, media_type.lower()
 
 
+XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
+CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
+
+
 def safe_blank_nodes(body: bytes) -> bytes:
-    """SPARQL JSON results whose blank node labels pyoxigraph accepts (Virtuoso sends
-    `nodeID://b10001`, which is no valid label)."""
-    if b'"bnode"' not in body:
+    """SPARQL JSON results as the other backends give them: blank node labels pyoxigraph accepts
+    (Virtuoso sends `nodeID://b10001`, which is no valid label) and xsd:boolean values in their
+    canonical form (Virtuoso 7 has no boolean type and writes "1"/"0", same value, other text)."""
+    if b'"bnode"' not in body and XSD_BOOLEAN.encode() not in body:
         return body
     data = json.loads(body)
     for row in data.get("results", {}).get("bindings", []):
         for term in row.values():
             if term.get("type") == "bnode":
                 term["value"] = "b" + hashlib.sha256(term["value"].encode()).hexdigest()[:16]
+            elif term.get("datatype") == XSD_BOOLEAN:
+                term["value"] = CANONICAL_BOOLEAN.get(term["value"], term["value"])
     return json.dumps(data).encode()
 
 
