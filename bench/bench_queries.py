@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
+import shutil
 import statistics
 import sys
 import tempfile
@@ -25,7 +26,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cancerkg import storage
-from cancerkg.backends.oxigraph import OxigraphStore
+from cancerkg.backends.oxigraph import OxigraphStore, materialise_union
 from cancerkg.binding import fold
 from cancerkg.build import build
 from cancerkg.connect import release_quads
@@ -237,14 +238,23 @@ def main() -> int:
     real_quads = release_quads(release)
     real = OxigraphStore.in_memory()
     real.load(real_quads)
-    big = OxigraphStore.in_memory()
-    big.load(real_quads)
+    real.materialise_union()
     started = time.perf_counter()
-    big.native.bulk_extend(synthetic(options.triples))
-    total = len(big.native)
+    disk_path = Path(tempfile.mkdtemp(prefix="cancerkg-bench-1m-"))
+    writer = ox.Store(str(disk_path))
+    writer.bulk_extend(real_quads)
+    writer.bulk_extend(synthetic(options.triples))
+    materialise_union(writer)
+    writer.flush()
+    del writer
+    disk = OxigraphStore.open(disk_path)  # read-only, as the service and the CLI open a release
+    big = OxigraphStore.in_memory()
+    big.load(disk.native.quads_for_pattern(None, None, None, None))
+    big.materialise_union()
+    total = sum(1 for _ in disk.native.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     print(
-        f"real graph {len(real.native):,} quads; synthetic graph {total:,} quads "
-        f"(generated and loaded in {time.perf_counter() - started:.0f} s)",
+        f"real graph {len(real.native):,} quads; synthetic graph {total:,} triples in the "
+        f"default graph (generated and loaded in {time.perf_counter() - started:.0f} s)",
         file=sys.stderr,
     )
 
@@ -255,29 +265,36 @@ def main() -> int:
         "",
         f"In-process pyoxigraph {ox.__version__}, median of {options.runs} runs after one "
         "warm-up, each query with the example arguments of its header (bind + evaluate + "
-        f"read all rows). Real graph: {len(real.native):,} quads. Synthetic: {total:,} quads "
+        f"read all rows). Real graph: {len(real.native):,} quads. Synthetic: {total:,} triples "
         "(the real graph plus 200 networks, institutions with 1-3 dated memberships each, "
-        "8 % ended, 3 % low confidence, inferred shortcuts and types). "
-        f"Target: under {TARGET_MS:.0f} ms at 1M. Load average at the start "
+        "8 % ended, 3 % low confidence, inferred shortcuts and types), its default graph "
+        "materialised as the build does. *1M disk* is the read-only on-disk (RocksDB) store "
+        "that `cancerkg serve` and `cancerkg query` use; *1M memory* the same data in an "
+        "in-memory pyoxigraph store. "
+        f"Target: under {TARGET_MS:.0f} ms at 1M, judged on the disk store. Load average at "
+        "the start "
         f"{os.getloadavg()[0]:.1f} on {os.cpu_count()} cores: other work inflates every figure.",
         "",
-        "| query | arguments | real ms | rows | 1M ms | rows | under target |",
-        "|---|---|---:|---:|---:|---:|:---:|",
+        "| query | arguments | real ms | rows | 1M disk ms | 1M memory ms | rows | under target |",
+        "|---|---|---:|---:|---:|---:|---:|:---:|",
     ]
     slow = []
     for name, query in catalogue().items():
         arguments = query.example_arguments()
         real_ms, real_rows = median_ms(real, name, arguments, options.runs)
-        big_ms, big_rows = median_ms(big, name, arguments, options.runs)
-        ok = big_ms < TARGET_MS
+        disk_ms, big_rows = median_ms(disk, name, arguments, options.runs)
+        big_ms, _ = median_ms(big, name, arguments, options.runs)
+        ok = disk_ms < TARGET_MS
         slow += [] if ok else [name]
         shown = ", ".join(f"{k}={v}" for k, v in arguments.items())
         lines.append(
-            f"| {name} | {shown} | {real_ms:.1f} | {real_rows} | {big_ms:.1f} | "
+            f"| {name} | {shown} | {real_ms:.1f} | {real_rows} | {disk_ms:.1f} | {big_ms:.1f} | "
             f"{big_rows} | {'yes' if ok else '**no**'} |"
         )
         print(lines[-1], file=sys.stderr)
     lines += ["", f"Over target: {', '.join(slow) if slow else 'none'}.", "", END]
+    disk.close()
+    shutil.rmtree(disk_path, ignore_errors=True)
     if not options.no_write:
         write_section("\n".join(lines))
     return 0

@@ -6,29 +6,31 @@ Builds the knowledge graph, then serves it three ways on loopback ports:
   Dataset parsed from the build's N-Quads dump;
 - Virtuoso where installed (tests/virtuoso.py's throwaway instance, loaded with `cancerkg load`).
 
-Each query is sent with GET and an explicit Accept (Virtuoso mishandles direct POSTs) by 8
-concurrent clients, REQUESTS times or until TIME_BOX seconds pass, after a short warm-up; the
-answers are checked to agree across servers. Writes the table into bench/RESULTS.md between
+Load comes from wrk (Debian's `wrk`, C, so the client is not the limit as a Python one was): each
+query is sent with GET and an explicit Accept (Virtuoso mishandles direct POSTs) over 8 keep-alive
+connections for SECONDS seconds after a warm-up at the same concurrency; the answers are checked
+(with httpx) to agree across servers. Writes the table into bench/RESULTS.md between
 <!-- service:start --> and <!-- service:end -->.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import datetime
 import gzip
 import os
 import platform
+import re
 import shutil
-import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.parse
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import httpx
 import pyoxigraph as ox
@@ -40,18 +42,15 @@ from conftest import free_port, wait_until_up  # noqa: E402
 from virtuoso import running_virtuoso  # noqa: E402
 
 CONCURRENCY = 8
-REQUESTS = 200  # per query and server
-WARM_UP = 8  # warm-up requests per connection and query, at full concurrency
-SETTLE = 5.0  # seconds of rest after the warm-up
-TIME_BOX = 30.0  # seconds per query and server: the slowest peer stops early
+THREADS = 2  # wrk threads: one per core
+SECONDS = 10  # measured seconds per query and server
+WARM_UP_SECONDS = 3  # per query, at full concurrency, before any measurement
+SETTLE = 3.0  # seconds of rest after the warm-up
 RESULTS = ROOT / "bench" / "RESULTS.md"
 START, END = "<!-- service:start -->", "<!-- service:end -->"
 CLIENT_NOTE = (
-    "The load generator is Python (httpx) on the same 2 cores: at a few hundred req/s it, not "
-    "the server, is the limit, so the fastest figures here (Virtuoso, every ASK) are lower "
-    "bounds and far under the GUIDE's 7 189 req/s for Virtuoso. Our service is below the "
-    "GUIDE's 499 req/s floor for a bare FastAPI + pyoxigraph app; how much of the gap is "
-    "this client and how much the worker-process hop per query is not separated here."
+    "wrk shares the 2 cores with the server it loads (and our service with its query worker "
+    "processes), so every figure is for client and server together on this machine."
 )
 PREFIXES = """PREFIX ckg: <https://w3id.org/cancerkg/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -121,15 +120,17 @@ uvicorn.run(app, host="127.0.0.1", port=int(sys.argv[2]), log_level="warning")
 class Measure:
     server: str
     query: str
+    size: int  # rows, triples, or 1/0 for ASK
     done: int
     errors: int
     p50: float
     p99: float
     rate: float
-    size: int  # rows, triples, or 1/0 for ASK
 
 
 def main() -> None:
+    if shutil.which("wrk") is None:
+        raise SystemExit("wrk is not installed: `apt-get install wrk` (Debian), then run again")
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="cancerkg-bench-") as tmp:
         folder = Path(tmp)
@@ -153,6 +154,12 @@ def main() -> None:
             notes.append("Virtuoso is not installed here (.ci/install-virtuoso.sh): not run.")
     check_agreement(measures)
     write_results(measures, quads, notes, time.monotonic() - started)
+
+
+def _wrk_version() -> str:
+    done = subprocess.run(["wrk", "--version"], capture_output=True, text=True)
+    match = re.search(r"wrk (\S+)", done.stdout + done.stderr)
+    return match[1] if match else "(version unknown)"
 
 
 def run(command: list[str], env: dict[str, str] | None = None) -> None:
@@ -227,57 +234,57 @@ def measure_all(name: str, url: str) -> list[Measure]:
     # Warm up at full concurrency first: our service starts extra workers on demand, and their
     # start-up must not be billed to whichever query happens to be measured first.
     for query in QUERIES:
-        asyncio.run(measure(name, url, query, requests=WARM_UP * CONCURRENCY))
+        wrk(url, query, WARM_UP_SECONDS)
     time.sleep(SETTLE)
-    results = [asyncio.run(measure(name, url, query)) for query in QUERIES]
+    results = []
+    for query in QUERIES:
+        size = answer_size(url, query)
+        results.append(Measure(name, query.name, size=size, **wrk(url, query, SECONDS)))
     for m in results:
         print(
-            f"{name:16} {m.query:50} {m.done:4} req  p50 {m.p50:8.1f} ms  "
+            f"{name:16} {m.query:50} {m.done:6} req  p50 {m.p50:8.1f} ms  "
             f"p99 {m.p99:8.1f} ms  {m.rate:8.1f} req/s  size {m.size}",
             flush=True,
         )
     return results
 
 
-async def measure(name: str, url: str, query: Query, requests: int = REQUESTS) -> Measure:
-    params = {"query": query.text}
-    headers = {"Accept": query.accept}
-    limits = httpx.Limits(max_connections=CONCURRENCY, max_keepalive_connections=CONCURRENCY)
-    async with httpx.AsyncClient(timeout=120, limits=limits) as client:
-        first = await client.get(url, params=params, headers=headers)
-        first.raise_for_status()
-        size = answer_size(first, query)
-        latencies: list[float] = []
-        errors = 0
-        issued = 0
-        deadline = time.perf_counter() + TIME_BOX
-
-        async def worker() -> None:
-            nonlocal issued, errors
-            while issued < requests and time.perf_counter() < deadline:
-                issued += 1
-                began = time.perf_counter()
-                response = await client.get(url, params=params, headers=headers)
-                latencies.append((time.perf_counter() - began) * 1000)
-                errors += response.status_code != 200
-
-        began = time.perf_counter()
-        await asyncio.gather(*(worker() for _ in range(CONCURRENCY)))
-        wall = time.perf_counter() - began
-    latencies.sort()
-    return Measure(
-        name,
-        query.name,
-        len(latencies),
-        errors,
-        statistics.median(latencies),
-        latencies[min(len(latencies) - 1, round(0.99 * (len(latencies) - 1)))],
-        len(latencies) / wall,
-        size,
-    )
+def wrk(url: str, query: Query, seconds: int) -> dict[str, Any]:
+    """One wrk run: completed requests, non-2xx answers, p50/p99 latency (ms), requests/s."""
+    target = url + "?" + urllib.parse.urlencode({"query": query.text})
+    command = [
+        "wrk", f"-t{THREADS}", f"-c{CONCURRENCY}", f"-d{seconds}s", "--latency", "--timeout", "60s",
+        "-H", f"Accept: {query.accept}", target,
+    ]  # fmt: skip
+    out = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return {
+        "done": int(_field(r"(\d+) requests in", out)),
+        "errors": int(_field(r"Non-2xx or 3xx responses: (\d+)", out, "0")),
+        "p50": _milliseconds(_field(r"50%\s+(\S+)", out)),
+        "p99": _milliseconds(_field(r"99%\s+(\S+)", out)),
+        "rate": float(_field(r"Requests/sec:\s+(\S+)", out)),
+    }
 
 
-def answer_size(response: httpx.Response, query: Query) -> int:
+def _field(pattern: str, text: str, default: str | None = None) -> str:
+    match = re.search(pattern, text)
+    if match is None:
+        if default is None:
+            raise SystemExit(f"wrk printed no {pattern!r}:\n{text}")
+        return default
+    return match[1]
+
+
+def _milliseconds(value: str) -> float:
+    """wrk's latency (`812.00us`, `15.31ms`, `1.02s`) in ms."""
+    number, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", value).groups()  # type: ignore[union-attr]
+    return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
+
+
+def answer_size(url: str, query: Query) -> int:
+    """Rows, triples, or 1/0 for ASK, of one answer fetched with httpx."""
+    response = httpx.get(url, params={"query": query.text}, headers={"Accept": query.accept})
+    response.raise_for_status()
     if query.accept == TURTLE:
         return len(set(ox.parse(response.content, ox.RdfFormat.TURTLE)))
     result = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
@@ -303,11 +310,11 @@ def write_results(measures: list[Measure], quads: int, notes: list[str], took: f
         "",
         f"{datetime.date.today().isoformat()}, one run on this {os.cpu_count()}-core machine "
         f"({platform.python_implementation()} {platform.python_version()}; client and servers "
-        f"share the cores), the built graph of {quads:,} quads, loopback. {CONCURRENCY} "
-        f"concurrent keep-alive connections (httpx async), GET with an explicit Accept, "
-        f"{REQUESTS} requests per query and server (or as many as fit in {TIME_BOX:g} s) after "
-        f"a warm-up of {WARM_UP * CONCURRENCY} requests per query at the same concurrency. "
-        "Latency per request in ms; req/s = completed / wall time. "
+        f"share the cores), the built graph of {quads:,} quads, loopback. wrk "
+        f"{_wrk_version()}, {THREADS} threads, {CONCURRENCY} keep-alive connections, GET with an "
+        f"explicit Accept, {SECONDS} s per query and server after a {WARM_UP_SECONDS} s warm-up "
+        "per query at the same concurrency. Latency per request in ms (wrk's percentiles); "
+        "req/s as wrk reports it. "
         "Our service ran with its defaults (2 warm worker processes, 30 s timeout, 10,000-row "
         "cap); rdflib-endpoint over an rdflib Dataset parsed from the N-Quads dump; Virtuoso "
         "7 (Debian) loaded with `cancerkg load`. Every server's answers had the same size.",
@@ -326,9 +333,8 @@ def write_results(measures: list[Measure], quads: int, notes: list[str], took: f
         cells = []
         for s in servers:
             m = row[s]
-            short = f" ({m.done} req)" if m.done < REQUESTS else ""
             failed = f", {m.errors} errors" if m.errors else ""
-            cells.append(f"{m.p50:.1f} / {m.p99:.1f} | {m.rate:.1f}{short}{failed}")
+            cells.append(f"{m.p50:.1f} / {m.p99:.1f} | {m.rate:.1f}{failed}")
         lines.append(f"| {query.name} | {unit} | " + " | ".join(cells) + " |")
     lines += ["", CLIENT_NOTE, *notes, f"The whole run took {took:.0f} s.", "", END]
     section = "\n".join(line for line in lines if line is not None)
