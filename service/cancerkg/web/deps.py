@@ -1,4 +1,8 @@
-"""FastAPI dependencies: the store and settings of the running app."""
+"""FastAPI dependencies: the store and settings of the running app.
+
+`async def` although they do not await: FastAPI runs a plain `def` dependency in its thread pool,
+a thread hop per dependency on every request for what is an attribute lookup.
+"""
 
 from __future__ import annotations
 
@@ -9,16 +13,16 @@ from cancerkg.store import Store
 from cancerkg.workers import QueryRunner
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> Settings:
+async def get_settings(request: Request) -> Settings:
     settings: Settings = request.app.state.settings
     return settings
 
 
-def get_runner(request: Request) -> QueryRunner:
+async def get_runner(request: Request) -> QueryRunner:
     runner: QueryRunner = request.app.state.runner
     return runner

@@ -89,7 +89,9 @@ async def _respond(
         body,
     )
     accept = request.headers.get("accept")
-    endpoint = str(request.url_for("sparql_get"))
+    # The endpoint IRI (base IRI of queries, Service Description) is the URL asked, without
+    # its query string: GET and POST share the path, and url_for would walk every route.
+    endpoint = str(request.url.replace(query=""))
     if asked.query is None:
         answer = service_description(endpoint, accept, asked.format)
         return Response(answer.body, media_type=answer.media_type, headers=RESULT_HEADERS)
