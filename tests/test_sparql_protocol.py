@@ -230,3 +230,40 @@ def test_openapi_documents_the_endpoint(client: TestClient) -> None:
 
 def test_health_is_constant_and_storeless(client: TestClient) -> None:
     assert json.loads(client.get("/health").text)["status"] == "ok"
+
+
+def test_several_default_graphs_are_merged_as_a_set(client: TestClient) -> None:
+    # SPARQL's default graph is the RDF merge of the graphs named: a triple both source files
+    # state (an institution's label in cancer-centres and members-cranio) is there once.
+    first, second = (
+        "https://w3id.org/cancerkg/graph/data/cancer-centres",
+        "https://w3id.org/cancerkg/graph/data/members-cranio",
+    )
+    shared = (
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+        f"GRAPH <{first}> {{ ?s ?p ?o }} GRAPH <{second}> {{ ?s ?p ?o }} }} }}"
+    )
+    distinct = (
+        "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { "
+        f"VALUES ?g {{ <{first}> <{second}> }} GRAPH ?g {{ ?s ?p ?o }} }} }}"
+    )
+    count = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
+
+    def number(params: dict[str, str | list[str]]) -> int:
+        response = client.get("/sparql", params=params)
+        assert response.status_code == 200, response.text
+        return int(response.json()["results"]["bindings"][0]["n"]["value"])
+
+    assert number({"query": shared}) > 0  # the case this test is about
+    merged = number({"query": count, "default-graph-uri": [first, second]})
+    assert merged == number({"query": distinct})
+    # Asked again (the merge is reused), and with a named graph reachable beside it.
+    assert number({"query": count, "default-graph-uri": [first, second]}) == merged
+    in_named = number(
+        {
+            "query": f"SELECT (COUNT(*) AS ?n) WHERE {{ GRAPH <{first}> {{ ?s ?p ?o }} }}",
+            "default-graph-uri": [first, second],
+            "named-graph-uri": first,
+        }
+    )
+    assert in_named == number({"query": count, "default-graph-uri": first})

@@ -4,13 +4,16 @@ SPARQL's default graph here is the RDF merge of the named graphs: a set. pyoxigr
 "default graph as union" mode returns a triple once per named graph that states it (a label in
 two source files comes back twice), so a built store holds the merge, deduplicated, in its stored
 default graph, and queries read that. A store nobody materialised (in-memory stores of tests and
-benchmarks until `materialise_union` is called) falls back to the union mode.
+benchmarks until `materialise_union` is called) falls back to the union mode. The same holds for
+a dataset a request names (default-graph-uri): with two or more graphs, their merge is built in
+memory once and reused while the same dataset is asked for again.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -28,6 +31,7 @@ class OxigraphStore:
     def __init__(self, store: ox.Store, *, materialised: bool = False) -> None:
         self._store = store
         self._materialised = materialised
+        self._merged: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ox.Store] | None = None
 
     @classmethod
     def open(cls, path: Path, *, read_only: bool = True) -> OxigraphStore:
@@ -63,18 +67,43 @@ class OxigraphStore:
         named_graphs: Sequence[str] | None = None,
     ) -> QueryResult:
         bindings = {ox.Variable(k): v for k, v in (substitutions or {}).items()}
-        default = [ox.NamedNode(g) for g in default_graphs] if default_graphs else None
-        named = [ox.NamedNode(g) for g in named_graphs] if named_graphs is not None else None
+        options: dict[str, Any] = {"substitutions": bindings or None}
+        store = self._store
+        if default_graphs is not None and len(default_graphs) > 1:
+            store = self._merged_dataset(tuple(default_graphs), named_graphs)
+        else:
+            options["use_default_graph_as_union"] = not default_graphs and not self._materialised
+            options["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()] or None
+            if named_graphs is not None:
+                options["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
         try:
-            return self._store.query(
-                sparql,
-                use_default_graph_as_union=default is None and not self._materialised,
-                default_graph=default,  # type: ignore[arg-type]
-                named_graphs=named,  # type: ignore[arg-type]
-                substitutions=bindings or None,  # type: ignore[arg-type]
-            )
+            return store.query(sparql, **options)
         except SyntaxError as error:
             raise QuerySyntaxError(f"invalid SPARQL: {' '.join(str(error).split())}") from None
+
+    def _merged_dataset(
+        self, default_graphs: tuple[str, ...], named_graphs: Sequence[str] | None
+    ) -> ox.Store:
+        """An in-memory dataset whose default graph is the merge (a set) of `default_graphs`,
+        with the named graphs the request may reach (all when it names none)."""
+        key = (default_graphs, tuple(named_graphs) if named_graphs is not None else None)
+        if self._merged is not None and self._merged[0] == key:
+            return self._merged[1]
+        merged = ox.Store()
+        for graph in default_graphs:
+            merged.bulk_extend(
+                ox.Quad(q.subject, q.predicate, q.object, ox.DefaultGraph())
+                for q in self._store.quads_for_pattern(None, None, None, ox.NamedNode(graph))
+            )
+        reachable = (
+            [ox.NamedNode(g) for g in named_graphs]
+            if named_graphs is not None
+            else [g for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)]
+        )
+        for node in reachable:
+            merged.bulk_extend(self._store.quads_for_pattern(None, None, None, node))
+        self._merged = (key, merged)
+        return merged
 
     def named_graphs(self) -> list[str]:
         return sorted(g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode))
