@@ -260,8 +260,8 @@ def wrk(url: str, query: Query, seconds: int) -> dict[str, Any]:
     return {
         "done": int(_field(r"(\d+) requests in", out)),
         "errors": int(_field(r"Non-2xx or 3xx responses: (\d+)", out, "0")),
-        "p50": _milliseconds(_field(r"50%\s+(\S+)", out)),
-        "p99": _milliseconds(_field(r"99%\s+(\S+)", out)),
+        "p50": _milliseconds(_field(r"(?m)^\s+50%\s+(\S+)", out)),
+        "p99": _milliseconds(_field(r"(?m)^\s+99%\s+(\S+)", out)),
         "rate": float(_field(r"Requests/sec:\s+(\S+)", out)),
     }
 
