@@ -38,8 +38,8 @@ import pyoxigraph as ox
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the Virtuoso starter and the port helpers
 
-from conftest import free_port, wait_until_up  # noqa: E402
-from virtuoso import running_virtuoso  # noqa: E402
+from conftest import free_port, stop_process, wait_until_up  # noqa: E402
+from virtuoso import load_graph, running_virtuoso  # noqa: E402
 
 CONCURRENCY = 8
 THREADS = 2  # wrk threads: one per core
@@ -162,10 +162,8 @@ def _wrk_version() -> str:
     return match[1] if match else "(version unknown)"
 
 
-def run(command: list[str], env: dict[str, str] | None = None) -> None:
-    done = subprocess.run(
-        command, capture_output=True, text=True, env={**os.environ, **(env or {})}
-    )
+def run(command: list[str]) -> None:
+    done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         raise SystemExit(f"{' '.join(command[:4])} failed:\n{done.stderr}")
 
@@ -177,11 +175,7 @@ def server(command: list[str], health: str, port: int) -> Iterator[str]:
         wait_until_up(f"http://127.0.0.1:{port}{health}", process)
         yield f"http://127.0.0.1:{port}/sparql"
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
 
 
 def ours(store: Path) -> contextlib.AbstractContextManager[str]:
@@ -208,25 +202,9 @@ def rdflib_endpoint(dump: Path) -> contextlib.AbstractContextManager[str]:
 @contextlib.contextmanager
 def virtuoso(folder: Path, store: Path) -> Iterator[str]:
     with running_virtuoso(folder, free_port(), free_port()) as url:
-        run(
-            [
-                sys.executable,
-                "-m",
-                "cancerkg",
-                "load",
-                "--endpoint",
-                url,
-                "--graph-store",
-                url + "-graph-crud-auth",
-                "--store",
-                str(store),
-            ],
-            env={
-                "CANCERKG_ENDPOINT_USER": "dba",
-                "CANCERKG_ENDPOINT_PASSWORD": "dba",
-                "CANCERKG_ENDPOINT_AUTH": "digest",
-            },
-        )
+        loaded = load_graph(url, store)
+        if loaded.returncode != 0:
+            raise SystemExit(f"cancerkg load into Virtuoso failed:\n{loaded.stderr}")
         yield url
 
 

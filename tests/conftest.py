@@ -104,11 +104,16 @@ def serve(store_dir: Path) -> Iterator[object]:
 
     yield start
     for process in started:
-        process.terminate()
-        try:
-            process.wait(timeout=20)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process)
+
+
+def stop_process(process: subprocess.Popen[bytes], seconds: float = 20) -> None:
+    """Stop a server started for a test or benchmark: SIGTERM, then SIGKILL after `seconds`."""
+    process.terminate()
+    try:
+        process.wait(timeout=seconds)
+    except subprocess.TimeoutExpired:
+        process.kill()
 
 
 def free_port() -> int:

@@ -18,8 +18,8 @@ from cancerkg.backends.remote import RemoteStore
 from cancerkg.binding import bind_arguments, fill_blocks
 from cancerkg.query_catalog import catalogue
 from cancerkg.store import QueryResult, Store
-from conftest import free_port, run_cli
-from virtuoso import require_virtuoso, running_virtuoso
+from conftest import free_port
+from virtuoso import load_graph, require_virtuoso, running_virtuoso
 
 PREFIXES = """\
 PREFIX org: <http://www.w3.org/ns/org#>
@@ -58,20 +58,7 @@ def virtuoso_store(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) ->
     require_virtuoso()
     folder = tmp_path_factory.mktemp("virtuoso")
     with running_virtuoso(folder, free_port(), free_port()) as url:
-        loaded = run_cli(
-            "load",
-            "--endpoint",
-            url,
-            "--graph-store",
-            url + "-graph-crud-auth",
-            "--store",
-            str(store_dir),
-            env={
-                "CANCERKG_ENDPOINT_USER": "dba",
-                "CANCERKG_ENDPOINT_PASSWORD": "dba",
-                "CANCERKG_ENDPOINT_AUTH": "digest",
-            },
-        )
+        loaded = load_graph(url, store_dir)
         assert loaded.returncode == 0, loaded.stderr
         yield RemoteStore(url)
 
@@ -81,13 +68,6 @@ def backends(
     oxigraph_store: OxigraphStore, memory_store: MemoryStore, virtuoso_store: Store
 ) -> dict[str, Store]:
     return {"oxigraph": oxigraph_store, "memory": memory_store, "virtuoso": virtuoso_store}
-
-
-# Virtuoso 7.2 behaviour no portable rewrite has avoided yet: none at present. (Rewritten, no longer
-# listed: skos:broader* paths joined to bound patterns — the build stores the closure as
-# skos:broaderTransitive —; IF(BOUND(?confidence)) after an OPTIONAL — a COALESCE of a text bound
-# inside it —; the accent fold's character-class REPLACEs — one plain REPLACE per character.)
-VIRTUOSO_BUGS: dict[str, str] = {}
 
 
 def library() -> list[tuple[str, str]]:
@@ -125,8 +105,6 @@ def without_memory(backends: dict[str, Store]) -> dict[str, Store]:
 def _compare(backends: dict[str, Store], name: str, texts: dict[str, str]) -> None:
     answers = {label: canonical(store.query(texts[label])) for label, store in backends.items()}
     for label, answer in answers.items():
-        if answer != answers["oxigraph"] and label == "virtuoso" and name in VIRTUOSO_BUGS:
-            pytest.xfail(VIRTUOSO_BUGS[name])
         assert answer == answers["oxigraph"], f"{name}: {label} differs from oxigraph"
 
 

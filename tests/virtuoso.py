@@ -18,6 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
+from conftest import run_cli, stop_process
+
 INI = """\
 [Database]
 DatabaseFile = {db}/virtuoso.db
@@ -92,11 +94,25 @@ def running_virtuoso(folder: Path, http_port: int, sql_port: int) -> Iterator[st
         _wait_for(url, process, folder)
         yield url
     finally:
-        process.terminate()
-        try:
-            process.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            process.kill()
+        stop_process(process, seconds=30)
+
+
+def load_graph(url: str, store: Path) -> subprocess.CompletedProcess[str]:
+    """`cancerkg load` the built store into the Virtuoso at `url` (its dba account, digest)."""
+    return run_cli(
+        "load",
+        "--endpoint",
+        url,
+        "--graph-store",
+        url + "-graph-crud-auth",
+        "--store",
+        str(store),
+        env={
+            "CANCERKG_ENDPOINT_USER": "dba",
+            "CANCERKG_ENDPOINT_PASSWORD": "dba",
+            "CANCERKG_ENDPOINT_AUTH": "digest",
+        },
+    )
 
 
 def _wait_for(url: str, process: subprocess.Popen[bytes], folder: Path) -> None:

@@ -91,7 +91,7 @@ class RemoteStore:
         if kind in ("SELECT", "ASK"):
             client.addCustomHttpHeader("Accept", RESULTS_ACCEPT)
             body, _ = self._send(client)
-            parsed = ox.parse_query_results(safe_blank_nodes(body), ox.QueryResultsFormat.JSON)
+            parsed = ox.parse_query_results(portable_results(body), ox.QueryResultsFormat.JSON)
             return as_boolean(parsed) if kind == "ASK" else parsed
         if kind in ("CONSTRUCT", "DESCRIBE"):
             client.addCustomHttpHeader("Accept", GRAPH_ACCEPT)
@@ -221,7 +221,7 @@ XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
 
 
-def safe_blank_nodes(body: bytes) -> bytes:
+def portable_results(body: bytes) -> bytes:
     """SPARQL JSON results as the other backends give them: blank node labels pyoxigraph accepts
     (Virtuoso sends `nodeID://b10001`, which is no valid label) and xsd:boolean values in their
     canonical form (Virtuoso 7 has no boolean type and writes "1"/"0", same value, other text)."""
