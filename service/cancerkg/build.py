@@ -21,7 +21,15 @@ from cancerkg.dumps import write_dumps
 from cancerkg.errors import BuildError, SourceSyntaxError
 from cancerkg.inference import infer
 from cancerkg.parsing import RDF_FORMAT_BY_SUFFIX, parse_file
-from cancerkg.sources import SourceFile, fingerprint, knowledge_root, rdf_sources, rule_files
+from cancerkg.sources import (
+    SourceFile,
+    fingerprint,
+    knowledge_root,
+    rdf_sources,
+    rule_files,
+    summary_files,
+)
+from cancerkg.summaries import summarise
 
 Reporter = Callable[[str, int, int], None]
 """Called as report(stage, done, total) so a shell can draw progress."""
@@ -69,6 +77,8 @@ def build(
     store = ox.Store(str(release.oxigraph))
     _load(store, sources, report)
     inferred = infer(store, rule_files(root), _stage(report, "inferring", 0))
+    summarised = summarise(store, summary_files(root))
+    _progress(report, "summarising", 1, 1)
     materialise_union(store)
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     dumps = write_dumps(store, release.dist)
@@ -82,6 +92,7 @@ def build(
         "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         "triples": triples,
         "inferred": inferred,
+        "summarised": summarised,
         "sources": [{"file": s.relative, "graph": s.graph} for s in sources],
         "dumps": [
             {"file": d.path.name, "media_type": d.media_type, "sha256": d.sha256, "size": d.size}

@@ -11,6 +11,7 @@ GRAPH = BASE + "graph/"
 QUERIES = BASE + "queries/"
 DATASET = BASE + "dataset"
 INFERRED_GRAPH = GRAPH + "inferred"
+SUMMARY_GRAPH = GRAPH + "summaries"
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"
 
 

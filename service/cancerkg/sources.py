@@ -71,6 +71,12 @@ def rule_files(root: Path | None = None) -> list[Path]:
     return sorted((root / "ontology" / "rules").glob("*.rq"))
 
 
+def summary_files(root: Path | None = None) -> list[Path]:
+    """The summary queries (SPARQL CONSTRUCT with counts) run once after the rules, in name order."""
+    root = root or knowledge_root()
+    return sorted((root / "ontology" / "summaries").glob("*.rq"))
+
+
 def query_folder(root: Path | None = None) -> Path:
     """The folder of named queries."""
     return (root or knowledge_root()) / "queries"
@@ -80,7 +86,7 @@ def fingerprint(root: Path | None = None) -> str:
     """A digest of every input of the build, so an unchanged tree is not rebuilt."""
     root = root or knowledge_root()
     digest = hashlib.sha256(f"cancerkg {__version__} layout {LAYOUT}\n".encode())
-    files = [s.path for s in rdf_sources(root)] + rule_files(root)
+    files = [s.path for s in rdf_sources(root)] + rule_files(root) + summary_files(root)
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
