@@ -37,7 +37,8 @@ def test_network_sizes_equal_a_live_count(oxigraph_store: OxigraphStore) -> None
     stored = rows(
         oxigraph_store,
         f"""SELECT ?n ?members ?countries WHERE {{ GRAPH <{SUMMARY_GRAPH}> {{
-              ?n ckg:currentMemberCount ?members ; ckg:currentMemberCountryCount ?countries }} }}""",
+              ?n ckg:currentMemberCount ?members ;
+                 ckg:currentMemberCountryCount ?countries }} }}""",
     )
     live = rows(
         oxigraph_store,
@@ -111,7 +112,8 @@ ex:m2 a org:Membership ; org:member ex:h2 ; org:organization ex:net ;
               <https://example.org/h1> ckg:currentCancerERNCount ?erns }} }}""",
     )
     assert found == {("1", "1", "1")}
-    assert not rows(store, "SELECT ?n WHERE { <https://example.org/h2> ckg:currentCancerERNCount ?n }")
+    ended = "SELECT ?n WHERE { <https://example.org/h2> ckg:currentCancerERNCount ?n }"
+    assert not rows(store, ended)
     store.close()
 
 

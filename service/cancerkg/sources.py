@@ -72,7 +72,7 @@ def rule_files(root: Path | None = None) -> list[Path]:
 
 
 def summary_files(root: Path | None = None) -> list[Path]:
-    """The summary queries (SPARQL CONSTRUCT with counts) run once after the rules, in name order."""
+    """The summary queries (CONSTRUCT with counts) run once after the rules, in name order."""
     root = root or knowledge_root()
     return sorted((root / "ontology" / "summaries").glob("*.rq"))
 
