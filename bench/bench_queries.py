@@ -5,9 +5,10 @@
 The synthetic graph is shaped like ours and merged with the real one (so the example arguments
 of each query still name real things, but now among many more): networks of every type,
 institutions with accented names in the real countries, memberships with time intervals (some
-ended, some low confidence), the shortcuts and superclass types the build infers. Each query runs
+ended, some low confidence), the shortcuts and superclass types the build infers; then the
+build's own summary stage counts it (ontology/summaries/). Each query runs
 once to warm up, then `--runs` times in-process on pyoxigraph; the median is written to
-bench/RESULTS.md between the `queries` markers. Bounded: about two minutes on 2 cores.
+bench/RESULTS.md between the `queries` markers. Bounded: about four minutes on 2 cores.
 """
 
 from __future__ import annotations

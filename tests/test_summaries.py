@@ -15,6 +15,7 @@ from cancerkg.errors import BuildError
 from cancerkg.iris import SUMMARY_GRAPH
 from cancerkg.summaries import summarise
 
+RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PREFIXES = """PREFIX ckg: <https://w3id.org/cancerkg/ontology#>
 PREFIX org: <http://www.w3.org/ns/org#>
 PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
@@ -129,7 +130,17 @@ def test_a_bad_summary_query_stops_the_build_naming_the_file(
 ) -> None:
     path = tmp_path / "broken.rq"
     path.write_text(text, encoding="utf-8")
+    store = ox.Store()
+    store.add(ox.Quad(ox.NamedNode("https://example.org/s"), RDF_TYPE, RDF_TYPE))
     with pytest.raises(BuildError) as error:
-        summarise(ox.Store(), [path])
+        summarise(store, [path])
     assert "ontology/summaries/broken.rq" in str(error.value)
     assert message in str(error.value)
+
+
+def test_summaries_refuse_a_store_without_its_default_graph() -> None:
+    """Counted over an empty default graph, every count would silently be missing."""
+    store = ox.Store()
+    store.add(ox.Quad(RDF_TYPE, RDF_TYPE, RDF_TYPE, ox.NamedNode("https://example.org/g")))
+    with pytest.raises(BuildError, match="materialise_union"):
+        summarise(store, [])

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cancerkg.backends.oxigraph import has_default_graph
 from cancerkg.errors import BuildError
 from cancerkg.iris import SUMMARY_GRAPH
 
@@ -23,6 +24,10 @@ def summarise(store: ox.Store, queries: list[Path]) -> int:
     """Run every summary query over the materialised default graph (the union of the named
     graphs: six times faster than pyoxigraph's union mode at 1M triples); store the answers in the
     summaries graph and in the default graph, so it stays that union. Return how many."""
+    if not has_default_graph(store):
+        raise BuildError(
+            "summaries need the materialised default graph: call materialise_union first"
+        )
     triples: list[ox.Triple] = []
     for path in queries:
         try:
