@@ -6,7 +6,7 @@ Counts are not monotone: a count taken before the rules reach their fixpoint wou
 a rule round after it would add a second count beside the first. So the summaries run once,
 after inference, each over the same finished graph, into a named graph of their own. The release
 is read-only, so a count stored at build time can never go stale; it replaces an aggregation over
-every membership of the graph on each query (GUIDE §6: every named query under 50 ms at 1M).
+every membership of the graph on each query (measured in bench/RESULTS.md).
 """
 
 from __future__ import annotations
