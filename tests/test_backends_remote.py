@@ -131,6 +131,4 @@ def _term(term: object) -> str:
         return "_:b"
     if isinstance(term, ox.Literal) and term.datatype.value.endswith("#decimal"):
         return f"{float(term.value)}^^decimal"  # 2.0 and 2 are the same decimal
-    if isinstance(term, ox.Literal) and term.datatype.value.endswith("#boolean"):
-        return f"{term.value in ('true', '1')}^^boolean"  # Virtuoso writes 1 and 0
     return str(term)

@@ -199,7 +199,7 @@ def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
         if kind == "integer":
             return int(term.value)
         if kind == "boolean":
-            return term.value in ("true", "1")  # Virtuoso writes 1/0
+            return term.value in ("true", "1")  # both lexical forms of xsd:boolean true
     return term.value
 
 
