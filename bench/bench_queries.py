@@ -288,9 +288,9 @@ def main() -> int:
     writer.flush()
     del writer
     disk = OxigraphStore.open(disk_path)  # read-only, as the service and the CLI open a release
-    big = OxigraphStore.in_memory()
-    big.load(disk.native.quads_for_pattern(None, None, None, None))
-    big.materialise_union()
+    memory = ox.Store()
+    memory.bulk_extend(disk.native.quads_for_pattern(None, None, None, None))
+    big = OxigraphStore(memory, materialised=True)  # the merged default graph came along
     total = sum(1 for _ in disk.native.quads_for_pattern(None, None, None, ox.DefaultGraph()))
     print(
         f"real graph {len(real.native):,} quads; synthetic graph {total:,} triples in the "
