@@ -7,11 +7,12 @@ that the same absence fails instead of passing silently.
 from __future__ import annotations
 
 import os
+from typing import NoReturn
 
 import pytest
 
 
-def skip_or_fail(part: str, reason: str) -> None:
+def skip_or_fail(part: str, reason: str) -> NoReturn:
     """Skip (locally) or fail (when CANCERKG_REQUIRE_<PART>=1) because `part` is missing."""
     variable = f"CANCERKG_REQUIRE_{part.upper()}"
     if os.environ.get(variable) == "1":

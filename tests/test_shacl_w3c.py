@@ -17,11 +17,11 @@ from rdflib.term import Node
 
 from cancerkg.errors import ValidationEngineError
 from cancerkg.validation import validate_graph
+from support import skip_or_fail
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")
 SHT = Namespace("http://www.w3.org/ns/shacl-test#")
 SUITES = os.environ.get("CANCERKG_W3C_SUITES")
-REQUIRED = os.environ.get("CANCERKG_REQUIRE_SUITES") == "1"
 
 EXPECTED_FAILURES: dict[str, str] = {
     "sparql/pre-binding/shapesGraph-001": "pyshacl does not support $shapesGraph in SHACL-SPARQL "
@@ -53,13 +53,11 @@ TESTS = _suite()
 
 def test_suite_is_available() -> None:
     if not SUITES:
-        message = (
+        skip_or_fail(
+            "suites",
             "CANCERKG_W3C_SUITES is unset: the W3C SHACL suite is NOT run "
-            "(point it at a folder holding shacl-w3c/manifest.ttl)"
+            "(point it at a folder holding shacl-w3c/manifest.ttl)",
         )
-        if REQUIRED:
-            pytest.fail(message)
-        pytest.skip(message)
     assert TESTS, f"no sht:Validate tests under {SUITES}"
 
 

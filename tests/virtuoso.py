@@ -7,7 +7,6 @@ not installed the tests skip loudly; with CANCERKG_REQUIRE_VIRTUOSO=1 (CI) they 
 
 from __future__ import annotations
 
-import os
 import shutil
 import subprocess
 import time
@@ -16,9 +15,9 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import httpx
-import pytest
 
 from conftest import run_cli, stop_process
+from support import skip_or_fail
 
 INI = """\
 [Database]
@@ -67,13 +66,11 @@ def require_virtuoso() -> str:
     binary = shutil.which("virtuoso-t")
     if binary and shutil.which("isql-vt"):
         return binary
-    reason = (
+    skip_or_fail(
+        "virtuoso",
         "Virtuoso is not installed: the remote-backend tests against a real server did not run "
-        "(install it with .ci/install-virtuoso.sh)"
+        "(install it with .ci/install-virtuoso.sh)",
     )
-    if os.environ.get("CANCERKG_REQUIRE_VIRTUOSO") == "1":
-        pytest.fail(reason + "; CANCERKG_REQUIRE_VIRTUOSO=1 forbids skipping")
-    pytest.skip(reason)
 
 
 @contextmanager
