@@ -38,16 +38,23 @@ def infer(store: ox.Store, rules: list[Path], report: Callable[[int], None] | No
 def _one_round(store: ox.Store, rules: list[tuple[str, str]]) -> set[ox.Triple]:
     new: set[ox.Triple] = set()
     for name, text in rules:
-        try:
-            derived = store.query(text, use_default_graph_as_union=True)
-        except SyntaxError as error:
-            raise BuildError(f"ontology/rules/{name}: invalid SPARQL: {error}") from None
-        if not isinstance(derived, ox.QueryTriples):
-            raise BuildError(f"ontology/rules/{name}: a rule must be a CONSTRUCT query")
-        for triple in derived:
+        for triple in construct(store, f"ontology/rules/{name}", text, union=True):
             if triple not in new and not _known(store, triple):
                 new.add(triple)
     return new
+
+
+def construct(store: ox.Store, source: str, text: str, *, union: bool) -> ox.QueryTriples:
+    """Run one CONSTRUCT file of the ontology (a rule or a summary); a file that is no valid
+    CONSTRUCT stops the build naming it. `union`: read pyoxigraph's union of the named graphs
+    (before the default graph is materialised) instead of the stored default graph."""
+    try:
+        derived = store.query(text, use_default_graph_as_union=union)
+    except SyntaxError as error:
+        raise BuildError(f"{source}: invalid SPARQL: {error}") from None
+    if not isinstance(derived, ox.QueryTriples):
+        raise BuildError(f"{source}: it must be a CONSTRUCT query")
+    return derived
 
 
 def _known(store: ox.Store, triple: ox.Triple) -> bool:

@@ -17,6 +17,7 @@ import pyoxigraph as ox
 
 from cancerkg.backends.oxigraph import has_default_graph
 from cancerkg.errors import BuildError
+from cancerkg.inference import construct
 from cancerkg.iris import SUMMARY_GRAPH
 
 
@@ -30,13 +31,8 @@ def summarise(store: ox.Store, queries: list[Path]) -> int:
         )
     triples: list[ox.Triple] = []
     for path in queries:
-        try:
-            result = store.query(path.read_text(encoding="utf-8"))
-        except SyntaxError as error:
-            raise BuildError(f"ontology/summaries/{path.name}: invalid SPARQL: {error}") from None
-        if not isinstance(result, ox.QueryTriples):
-            raise BuildError(f"ontology/summaries/{path.name}: a summary must be a CONSTRUCT query")
-        triples.extend(result)
+        text = path.read_text(encoding="utf-8")
+        triples.extend(construct(store, f"ontology/summaries/{path.name}", text, union=False))
     # Stored after every query ran, so no summary counts another's output.
     for graph in (ox.NamedNode(SUMMARY_GRAPH), ox.DefaultGraph()):
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)
