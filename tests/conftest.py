@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -114,6 +115,14 @@ def stop_process(process: subprocess.Popen[bytes], seconds: float = 20) -> None:
         process.wait(timeout=seconds)
     except subprocess.TimeoutExpired:
         process.kill()
+
+
+def copy_sources(root: Path, target: Path) -> Path:
+    """A private copy of the knowledge folders that a test may break or grow."""
+    for folder in ("ontology", "shapes", "data", "queries"):
+        if (root / folder).is_dir():
+            shutil.copytree(root / folder, target / folder)
+    return target
 
 
 def free_port() -> int:

@@ -6,7 +6,6 @@ import gzip
 import hashlib
 import json
 import os
-import shutil
 import signal
 import subprocess
 import sys
@@ -20,16 +19,9 @@ from cancerkg import storage
 from cancerkg.backends.oxigraph import OxigraphStore, named_graph_quads
 from cancerkg.build import build
 from cancerkg.iris import INFERRED_GRAPH
+from conftest import copy_sources
 
 ORG = "http://www.w3.org/ns/org#"
-
-
-def copy_sources(root: Path, target: Path) -> Path:
-    """A private copy of the knowledge folders that a test may break or grow."""
-    for folder in ("ontology", "shapes", "data", "queries"):
-        if (root / folder).is_dir():
-            shutil.copytree(root / folder, target / folder)
-    return target
 
 
 def test_each_source_file_is_its_own_named_graph(

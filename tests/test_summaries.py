@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -14,6 +13,7 @@ from cancerkg.build import build
 from cancerkg.errors import BuildError
 from cancerkg.iris import SUMMARY_GRAPH
 from cancerkg.summaries import summarise
+from conftest import copy_sources
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 PREFIXES = """PREFIX ckg: <https://w3id.org/cancerkg/ontology#>
@@ -82,9 +82,7 @@ def test_domain_tallies_equal_a_live_count(oxigraph_store: OxigraphStore) -> Non
 
 def test_counts_follow_the_data_of_the_release(tmp_path: Path, root: Path) -> None:
     """A network with one current and one ended member counts one, in the member's country."""
-    sources = tmp_path / "src"
-    for folder in ("ontology", "shapes", "data", "queries"):
-        shutil.copytree(root / folder, sources / folder)
+    sources = copy_sources(root, tmp_path / "src")
     (sources / "data" / "zz-test.ttl").write_text(
         """@prefix ckg: <https://w3id.org/cancerkg/ontology#> .
 @prefix org: <http://www.w3.org/ns/org#> .
