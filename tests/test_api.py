@@ -4,6 +4,7 @@ endpoints, through a real HTTP client on the real graph."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -132,3 +133,56 @@ def test_coverage_includes_zero_countries(client: TestClient) -> None:
     domain = client.get("/api/coverage", params={"domain": "noe-palliative-care"}).json()
     assert {c["code"]: c["members"] for c in domain["countries"]}["ES"] == 6
     assert client.get("/api/coverage").status_code == 400
+
+
+# --- the limits of /sparql hold for named queries too ----------------------------------------
+
+
+def test_named_query_answers_keep_the_row_cap(store_dir: Path) -> None:
+    settings = replace(Settings(store_dir, "oxigraph"), max_rows=5)
+    italy = {"country": "IT"}  # 47 institutions on the real graph
+    with TestClient(create_app(settings)) as capped:
+        data = capped.get("/api/queries/institutions-by-country", params=italy)
+        assert data.status_code == 200
+        assert data.headers["X-Cancerkg-Truncated"] == "5"
+        assert data.json()["truncated"] is True and len(data.json()["rows"]) == 5
+        table = capped.get(
+            "/api/queries/institutions-by-country", params={**italy, "format": "csv"}
+        )
+        assert table.headers["X-Cancerkg-Truncated"] == "5"
+        assert len(table.text.strip().splitlines()) == 1 + 5  # header + the capped rows
+        download = capped.get("/queries/institutions-by-country/results.csv", params=italy)
+        assert download.headers["X-Cancerkg-Truncated"] == "5"
+        assert len(download.text.strip().splitlines()) == 1 + 5
+        page = capped.get(
+            "/queries/institutions-by-country",
+            params={**italy, "run": "1"},
+            headers={"Accept": "text/html"},
+        )
+        assert "Only the first rows are shown" in page.text
+        small = capped.get(
+            "/api/queries/network-members", params={"network": "euracan", "country": "PL"}
+        )
+        assert small.json()["truncated"] is False
+        assert "X-Cancerkg-Truncated" not in small.headers
+
+
+def test_named_query_past_the_time_limit_is_stopped_with_advice(store_dir: Path) -> None:
+    # A limit no query can meet (a microsecond): the runner stops every named query.
+    settings = replace(Settings(store_dir, "oxigraph"), query_timeout=1e-6, workers=1)
+    with TestClient(create_app(settings)) as hurried:
+        stopped = hurried.get("/api/queries/network-members", params={"network": "euracan"})
+        assert stopped.status_code == 503
+        assert stopped.json()["error"] == "query timeout"
+        assert "network-members" in stopped.json()["detail"]
+        assert "narrow its parameters" in stopped.json()["detail"]
+        page = hurried.get(
+            "/queries/network-members",
+            params={"network": "euracan", "run": "1"},
+            headers={"Accept": "text/html"},
+        )
+        assert page.status_code == 200 and "narrow its parameters" in page.text
+        # Parameters are still checked before anything runs: the client's error, not a timeout.
+        wrong = hurried.get("/api/queries/network-members", params={"network": "<x> }"})
+        assert wrong.status_code == 400
+        assert hurried.get("/health").status_code == 200

@@ -43,8 +43,13 @@ def run_query(
     store: Store, name_or_path: str, arguments: Mapping[str, str] | None = None
 ) -> QueryResult:
     """Run a named query (or .rq file) with its parameters bound as typed RDF terms."""
-    query = resolve_query(name_or_path)
-    return store.query(bind_arguments(query, arguments or {}, store))
+    return store.query(bound_query(store, name_or_path, arguments))
+
+
+def bound_query(store: Store, name_or_path: str, arguments: Mapping[str, str] | None = None) -> str:
+    """The text of a named query (or .rq file) with its parameters bound as typed RDF terms:
+    what the service hands to a query worker, which evaluates it within the time limit."""
+    return bind_arguments(resolve_query(name_or_path), arguments or {}, store)
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

@@ -5,7 +5,7 @@ cancerkg.relations, render JSON or CSV/TSV."""
 from __future__ import annotations
 
 import inspect
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import asdict
 from typing import Annotated, Any
 
@@ -15,11 +15,11 @@ from fastapi.responses import JSONResponse, Response
 
 from cancerkg import relations
 from cancerkg.errors import InputError, ParameterError
-from cancerkg.queries import run_query
 from cancerkg.query_catalog import NamedQuery, catalogue, named_query
-from cancerkg.results import serialize
 from cancerkg.store import Store
 from cancerkg.web.deps import get_store
+from cancerkg.web.named import run_named, solutions
+from cancerkg.web.sparql import TRUNCATED
 
 TABULAR = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
 MEDIA = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
@@ -106,21 +106,14 @@ def list_queries() -> dict[str, Any]:
     return {"queries": [describe(q) for q in catalogue().values()]}
 
 
-def _endpoint(query: NamedQuery) -> Callable[..., Response]:
+def _endpoint(query: NamedQuery) -> Callable[..., Awaitable[Response]]:
     """An endpoint whose signature lists the query's parameters, so OpenAPI documents them."""
 
-    def endpoint(
-        request: Request, store: Annotated[Store, Depends(get_store)], **_: str | None
-    ) -> Response:
-        return _answer(request, store, query)
+    async def endpoint(request: Request, **_: str | None) -> Response:
+        return await _answer(request, query)
 
     parameters = [
         inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
-        inspect.Parameter(
-            "store",
-            inspect.Parameter.POSITIONAL_OR_KEYWORD,
-            annotation=Annotated[Store, Depends(get_store)],
-        ),
         inspect.Parameter(
             "format",
             inspect.Parameter.KEYWORD_ONLY,
@@ -157,15 +150,18 @@ def run_unknown(name: str) -> Response:
     raise InputError(f"no route for {name}")  # unreachable: known names have their own route
 
 
-def _answer(request: Request, store: Store, query: NamedQuery) -> Response:
+async def _answer(request: Request, query: NamedQuery) -> Response:
     arguments = {k: v for k, v in request.query_params.items() if k not in RESERVED}
     repeated = [k for k in arguments if len(request.query_params.getlist(k)) > 1]
     if repeated:
         raise ParameterError(f"parameter given more than once: {', '.join(repeated)}")
     fmt = _format(request)
-    result = run_query(store, query.name, arguments)
+    answer = await run_named(request, query.name, arguments, fmt)
+    # The same signal as /sparql when the row cap cut the answer short.
+    headers = {TRUNCATED: str(request.app.state.settings.max_rows)} if answer.truncated else {}
     if fmt != "json":
-        return Response(serialize(result, fmt), media_type=MEDIA[fmt])
+        return Response(answer.body, media_type=MEDIA[fmt], headers=headers)
+    result = solutions(answer)
     assert isinstance(result, ox.QuerySolutions)
     columns = [v.value for v in result.variables]
     rows = [{c: _json_value(s[c]) for c in columns} for s in result]
@@ -176,7 +172,9 @@ def _answer(request: Request, store: Store, query: NamedQuery) -> Response:
             "parameters": arguments,
             "columns": columns,
             "rows": rows,
-        }
+            "truncated": answer.truncated,
+        },
+        headers=headers,
     )
 
 

@@ -8,6 +8,7 @@ programs, chosen by extension (.ttl, .jsonld, .nt, .rdf, .html) or the Accept he
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from typing import Annotated
 
@@ -99,18 +100,22 @@ def shapes(request: Request, store: StoreDep, extension: str = "") -> Response:
     methods=["GET", "HEAD"],
     summary="A named query (HTML form and results, or RDF)",
 )
-def query_iri(name: str, request: Request, store: StoreDep) -> Response:
+async def query_iri(name: str, request: Request, store: StoreDep) -> Response:
     stem, extension = split_extension(name)
     try:
         query = named_query(stem)
     except UnknownQueryError:
         raise NotFoundError(f"no named query {stem!r} (see /queries)") from None
-    return _document(
+    # Run (?run=1) through the query runner first: the page itself is then rendered off the
+    # event loop like every other document.
+    run = await pages.run_for_page(request, query)
+    return await asyncio.to_thread(
+        _document,
         request,
         extension.extension if extension else "",
         QUERIES + stem,
         lambda: describe.describe_query(store, query),
-        lambda: pages.query_page(request, store, query),
+        lambda: pages.query_page(request, query, run),
     )
 
 

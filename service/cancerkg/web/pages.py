@@ -24,13 +24,14 @@ from cancerkg.describe import Link, is_canonical
 from cancerkg.errors import CancerKGError
 from cancerkg.internal_queries import internal_query
 from cancerkg.iris import BASE, DATASET, ONTOLOGY_IRI
-from cancerkg.queries import run_query
 from cancerkg.query_catalog import NamedQuery, catalogue, named_query
 from cancerkg.results import compact, serialize
 from cancerkg.stats import compute_stats
 from cancerkg.store import Store
 from cancerkg.web.caching import Validators, current_release
 from cancerkg.web.deps import get_store
+from cancerkg.web.named import run_named, solutions
+from cancerkg.web.sparql import TRUNCATED
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -212,19 +213,28 @@ def gallery(request: Request) -> Response:
     return validators.apply(render(request, "gallery.html", queries=_gallery_entries()))
 
 
-def query_page(request: Request, store: Store, query: NamedQuery) -> HTMLResponse:
-    """A named query's form; with ?run=1 also its results as a table."""
-    arguments = {
-        p.name: request.query_params[p.name]
-        for p in query.parameters
-        if request.query_params.get(p.name)
-    }
-    table, error = None, None
-    if request.query_params.get("run"):
-        try:
-            table = _table(run_query(store, query.name, arguments))
-        except CancerKGError as failure:
-            error = failure.message
+@dataclass(frozen=True)
+class QueryRun:
+    """What a query page shows below its form: the results, or why there are none."""
+
+    table: Table | None = None
+    error: str | None = None
+
+
+async def run_for_page(request: Request, query: NamedQuery) -> QueryRun:
+    """With ?run=1, the named query's results for its page (errors shown on the page)."""
+    if not request.query_params.get("run"):
+        return QueryRun()
+    try:
+        answer = await run_named(request, query.name, _arguments(request, query))
+    except CancerKGError as failure:
+        return QueryRun(error=failure.message)
+    return QueryRun(_table(solutions(answer), truncated=answer.truncated))
+
+
+def query_page(request: Request, query: NamedQuery, run: QueryRun) -> HTMLResponse:
+    """A named query's form, and the results of `run_for_page` when it was run."""
+    arguments = _arguments(request, query)
     csv_link = f"/queries/{query.name}/results.csv?" + "&".join(
         f"{quote(k)}={quote(v)}" for k, v in arguments.items()
     )
@@ -233,27 +243,30 @@ def query_page(request: Request, store: Store, query: NamedQuery) -> HTMLRespons
         "query.html",
         query=query,
         arguments=arguments,
-        table=table,
-        error=error,
+        table=run.table,
+        error=run.error,
         csv_link=csv_link,
         alternates=_alternates(query.iri),
     )
 
 
 @router.get("/queries/{name}/results.csv")
-def query_csv(name: str, request: Request, store: StoreDep) -> Response:
+async def query_csv(name: str, request: Request) -> Response:
     query = named_query(name)
-    arguments = {
+    answer = await run_named(request, name, _arguments(request, query), "csv")
+    headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
+    if answer.truncated:
+        headers[TRUNCATED] = str(request.app.state.settings.max_rows)
+    return Response(answer.body, media_type="text/csv; charset=utf-8", headers=headers)
+
+
+def _arguments(request: Request, query: NamedQuery) -> dict[str, str]:
+    """The query's parameters filled in on the form (empty fields left out)."""
+    return {
         p.name: request.query_params[p.name]
         for p in query.parameters
         if request.query_params.get(p.name)
     }
-    data = serialize(run_query(store, name, arguments), "csv")
-    return Response(
-        data,
-        media_type="text/csv; charset=utf-8",
-        headers={"Content-Disposition": f'attachment; filename="{name}.csv"'},
-    )
 
 
 @router.get("/editor")
@@ -351,7 +364,9 @@ class Table:
     truncated: bool
 
 
-def _table(result: object) -> Table:
+def _table(result: object, *, truncated: bool = False) -> Table:
+    """Rows for an HTML table, at most MAX_TABLE_ROWS; `truncated` if the runner's cap cut
+    the answer already."""
     if isinstance(result, ox.QueryBoolean):
         return Table(["answer"], [[ox.Literal(str(bool(result)).lower())]], False)
     if not isinstance(result, ox.QuerySolutions):
@@ -364,7 +379,7 @@ def _table(result: object) -> Table:
         if number >= MAX_TABLE_ROWS:
             return Table(columns, rows, True)
         rows.append([solution[c] for c in columns])
-    return Table(columns, rows, False)
+    return Table(columns, rows, truncated)
 
 
 def _gallery_entries() -> list[NamedQuery]:

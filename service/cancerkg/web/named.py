@@ -1,0 +1,54 @@
+"""Named queries run for a web request (/api/queries, the query pages).
+
+The parameters are checked and bound here (fast, and their errors are the client's); the bound
+query is then evaluated by the query runner like any /sparql query, so the same time limit (a
+query past it is stopped with its worker) and the same row cap apply. A wide period at a million
+triples takes seconds; without the runner it held a server thread with no limit.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Mapping
+
+import pyoxigraph as ox
+from fastapi import Request
+
+from cancerkg.errors import QueryTimeoutError
+from cancerkg.queries import bound_query
+from cancerkg.settings import Settings
+from cancerkg.sparql_protocol import QueryAnswer, QueryJob
+from cancerkg.store import Store
+from cancerkg.workers import QueryRunner
+
+# What the runner renders for each tabular format of the API.
+MEDIA = {
+    "json": "application/sparql-results+json",
+    "csv": "text/csv",
+    "tsv": "text/tab-separated-values",
+}
+
+
+async def run_named(
+    request: Request, name: str, arguments: Mapping[str, str], fmt: str = "json"
+) -> QueryAnswer:
+    """The named query's answer in `fmt` (json: SPARQL JSON results), capped at max_rows, from
+    the app's store, runner and settings."""
+    state = request.app.state
+    store: Store = state.store
+    settings: Settings = state.settings
+    runner: QueryRunner = state.runner
+    text = await asyncio.to_thread(bound_query, store, name, arguments)
+    try:
+        return await runner.run(QueryJob(text, accept=MEDIA[fmt], max_rows=settings.max_rows))
+    except QueryTimeoutError:
+        # The runner's advice (add LIMIT) is for hand-written SPARQL; a named query's text is fixed.
+        raise QueryTimeoutError(
+            f"the named query {name} ran past the {settings.query_timeout:g} s limit and was "
+            "stopped; narrow its parameters (a shorter period, one network or one country)"
+        ) from None
+
+
+def solutions(answer: QueryAnswer) -> ox.QuerySolutions | ox.QueryBoolean:
+    """A JSON answer of run_named read back as result rows."""
+    return ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
