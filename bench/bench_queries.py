@@ -162,7 +162,9 @@ def synthetic(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
             yield quad(network, RDF_TYPE, iri(CKG + cls))
         yield quad(network, RDF_TYPE, iri(ORG + "Organization"))
         yield quad(network, LABEL, ox.Literal(f"Réseau synthétique {n}", language="en"))
-        yield quad(network, CKG + "searchKey", ox.Literal(fold(f"Réseau synthétique {n}")))
+        yield quad(
+            network, CKG + "searchKey", ox.Literal(fold(f"Réseau synthétique {n}"), language="en")
+        )
         yield quad(network, CKG + "coversDomain", iri(f"{ID}domain/{DOMAINS[n % 4]}"))
         networks.append(network)
     emitted, n = 0, 0
@@ -177,7 +179,7 @@ def synthetic(triples: int, seed: int = 7) -> Iterator[ox.Quad]:
         for cls in ("FormalOrganization", "Organization"):
             yield quad(org, RDF_TYPE, iri(ORG + cls))
         yield quad(org, LABEL, ox.Literal(name, language="en"))
-        yield quad(org, CKG + "searchKey", ox.Literal(fold(name)))
+        yield quad(org, CKG + "searchKey", ox.Literal(fold(name), language="en"))
         yield quad(org, CKG + "country", country)
         yield quad(org, "http://purl.org/dc/terms/spatial", country)
         yield quad(org, "https://schema.org/addressLocality", ox.Literal(rng.choice(CITIES)))

@@ -357,6 +357,15 @@ def expect_label_search(store: Store) -> None:
         )
     polish = rows(store, "label-search", text="sklodowskiej", lang="pl")
     assert column(polish, "entity") == ["organisation/nio-pib"]
+    # One letter matches most of the graph: the first 200 rows in order of English label. A
+    # language narrows the keys before the 200 are chosen: the one label in Polish (NIO-PIB's)
+    # is found although 200 entities with an "a" in English come first.
+    result = run_query(store, "label-search", {"text": "a"})
+    assert isinstance(result, ox.QuerySolutions)
+    broad = [s["label"].value for s in result if s["label"] is not None]
+    assert len(broad) == 200 and broad == sorted(broad)
+    polish_a = rows(store, "label-search", text="a", lang="pl")
+    assert column(polish_a, "entity") == ["organisation/nio-pib"]
 
 
 def expect_low_confidence_records(store: Store) -> None:
