@@ -167,7 +167,7 @@ def test_named_query_answers_keep_the_row_cap(store_dir: Path) -> None:
         assert "X-Cancerkg-Truncated" not in small.headers
 
 
-def test_named_query_past_the_time_limit_is_stopped_with_advice(store_dir: Path) -> None:
+def test_queries_past_the_time_limit_are_stopped_with_advice(store_dir: Path) -> None:
     # A limit no query can meet (a microsecond): the runner stops every named query.
     settings = replace(Settings(store_dir, "oxigraph"), query_timeout=1e-6, workers=1)
     with TestClient(create_app(settings)) as hurried:
@@ -185,4 +185,14 @@ def test_named_query_past_the_time_limit_is_stopped_with_advice(store_dir: Path)
         # Parameters are still checked before anything runs: the client's error, not a timeout.
         wrong = hurried.get("/api/queries/network-members", params={"network": "<x> }"})
         assert wrong.status_code == 400
+        # The relationship endpoints (Python around several queries) run in the workers too.
+        for path, params in (
+            ("/api/paths", {"from": "int-milan", "to": "euracan"}),
+            ("/api/entities", {"q": "a"}),
+            ("/api/coverage", {"network": "euracan"}),
+            ("/api/entities/network/euracan/relations", {}),
+        ):
+            stopped = hurried.get(path, params=params)
+            assert stopped.status_code == 503, path
+            assert "ask for less" in stopped.json()["detail"]
         assert hurried.get("/health").status_code == 200

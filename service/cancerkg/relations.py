@@ -8,8 +8,9 @@ property paths cannot return the path they followed.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 import pyoxigraph as ox
 
@@ -211,3 +212,55 @@ def short_id(iri: str) -> str | None:
 
 def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
     return "" if term is None or isinstance(term, ox.Triple) else term.value
+
+
+# --- whole answers of the relationship API, as the query workers compute them -----------------
+
+
+def search_answer(store: Store, text: str, lang: str | None) -> dict[str, Any]:
+    """`/api/entities?q=`: the things whose labels contain the text."""
+    return {"query": text, "results": search_entities(store, text, lang)}
+
+
+def relations_answer(store: Store, kind: str, slug: str) -> dict[str, Any]:
+    """`/api/entities/{kind}/{slug}/relations`: a thing, its label and its neighbours."""
+    iri = entity_iri(store, kind, slug)
+    labels = labels_of(store, [iri.value])
+    return {
+        "entity": {"iri": iri.value, "label": labels.get(iri.value)},
+        "relations": [asdict(g) for g in entity_relations(store, iri)],
+    }
+
+
+def paths_answer(store: Store, source: str, target: str, max_steps: int) -> dict[str, Any]:
+    """`/api/paths`: the shortest paths between two things named by IRI, kind/slug or slug."""
+    start = resolve_entity(store, "from", source)
+    end = resolve_entity(store, "to", target)
+    found = shortest_paths(store, start, end, max_steps)
+    return {
+        "from": start.value,
+        "to": end.value,
+        "max": max_steps,
+        "length": len(found[0]) if found else None,
+        "paths": [[asdict(step) for step in path] for path in found],
+    }
+
+
+def coverage_answer(store: Store, network: str | None, domain: str | None) -> dict[str, Any]:
+    """`/api/coverage`: members per country, zeros too, and the countries with none."""
+    cells = coverage(store, network=network, domain=domain)
+    return {
+        "network": network,
+        "domain": domain,
+        "countries": [asdict(c) for c in cells],
+        "gaps": [c.code for c in cells if c.members == 0],
+    }
+
+
+# The answers a query worker may compute by name (a CallJob names one of these).
+ANSWERS: dict[str, Callable[..., dict[str, Any]]] = {
+    "search": search_answer,
+    "relations": relations_answer,
+    "paths": paths_answer,
+    "coverage": coverage_answer,
+}

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
-from cancerkg import errors
+from cancerkg import errors, relations
 from cancerkg.connect import open_store
 from cancerkg.errors import CancerKGError, QueryFailedError, QueryTimeoutError
 from cancerkg.settings import Settings
@@ -32,12 +32,29 @@ MIN_CEILING = 8
 # A request waits for a worker at most until the running queries hit their limit, plus the time
 # a replacement takes to start on a machine whose cores are busy (seconds).
 START_GRACE = 60.0
+# What a stopped job was, and what the client can do about it.
+QUERY_ADVICE = ("the query", "simplify it or add LIMIT")
+CALL_ADVICE = ("the request", "ask for less (a smaller max for paths, a longer search text)")
+
+
+@dataclass(frozen=True)
+class CallJob:
+    """A whole answer of the relationship API (cancerkg.relations.ANSWERS), computed by a
+    worker: Python around several queries, under the same time limit as a single query."""
+
+    answer: str
+    arguments: tuple[Any, ...] = ()
+
+    def compute(self, store: Store) -> dict[str, Any]:
+        return relations.ANSWERS[self.answer](store, *self.arguments)
 
 
 class QueryRunner(Protocol):
     """Evaluates query jobs off the event loop, within the time limit."""
 
     async def run(self, job: QueryJob) -> QueryAnswer: ...
+
+    async def call(self, job: CallJob) -> dict[str, Any]: ...
 
     async def close(self) -> None: ...
 
@@ -61,6 +78,14 @@ class InlineRunner:
             )
         except TimeoutError:
             raise _timeout(self._timeout) from None
+
+    async def call(self, job: CallJob) -> dict[str, Any]:
+        try:
+            return await asyncio.wait_for(
+                asyncio.to_thread(job.compute, self._store), self._timeout
+            )
+        except TimeoutError:
+            raise _timeout(self._timeout, CALL_ADVICE) from None
 
     async def close(self) -> None:
         return None
@@ -106,17 +131,26 @@ class WorkerPool:
 
     async def run(self, job: QueryJob) -> QueryAnswer:
         """Evaluate on an idle worker; the time limit counts evaluation, not the wait for one."""
+        answer: QueryAnswer = _unpack(await self._dispatch(job, QUERY_ADVICE))
+        return answer
+
+    async def call(self, job: CallJob) -> dict[str, Any]:
+        """Compute a relationship answer on an idle worker, within the same time limit."""
+        answer: dict[str, Any] = _unpack(await self._dispatch(job, CALL_ADVICE))
+        return answer
+
+    async def _dispatch(self, job: QueryJob | CallJob, advice: tuple[str, str]) -> tuple[Any, ...]:
         worker = await self._acquire()
         try:
             reply = await asyncio.wait_for(_ask(worker, job), self._settings.query_timeout)
         except TimeoutError:
             self._discard(worker)
-            raise _timeout(self._settings.query_timeout) from None
+            raise _timeout(self._settings.query_timeout, advice) from None
         except (EOFError, OSError):
             self._discard(worker)
             raise QueryFailedError("the query worker died (out of memory?)") from None
         await self._release(worker)
-        return _unpack(reply)
+        return reply
 
     async def close(self) -> None:
         for task in list(self._starts):
@@ -220,16 +254,16 @@ def serve_jobs(settings: Settings, conn: Connection) -> None:
         conn.send(_answer(store, job))
 
 
-def _answer(store: Store, job: QueryJob) -> tuple[Any, ...]:
+def _answer(store: Store, job: QueryJob | CallJob) -> tuple[Any, ...]:
     try:
-        return ("ok", execute(store, job))
+        return ("ok", job.compute(store) if isinstance(job, CallJob) else execute(store, job))
     except CancerKGError as error:
         return ("error", type(error).__name__, error.message)
     except Exception as error:  # an engine error must reach the client as a message, not a crash
         return ("error", "QueryFailedError", " ".join(str(error).split())[:300])
 
 
-async def _ask(worker: _Worker, job: QueryJob) -> tuple[Any, ...]:
+async def _ask(worker: _Worker, job: QueryJob | CallJob) -> tuple[Any, ...]:
     worker.conn.send(job)
     return await _receive(worker)
 
@@ -253,10 +287,9 @@ def _settle(future: asyncio.Future[None]) -> None:
         future.set_result(None)
 
 
-def _unpack(reply: tuple[Any, ...]) -> QueryAnswer:
+def _unpack(reply: tuple[Any, ...]) -> Any:
     if reply[0] == "ok":
-        answer: QueryAnswer = reply[1]
-        return answer
+        return reply[1]
     raise _rebuild(reply)
 
 
@@ -271,9 +304,9 @@ def _rebuild(reply: tuple[Any, ...]) -> CancerKGError:
         return QueryFailedError(str(reply[2]))
 
 
-def _timeout(seconds: float) -> QueryTimeoutError:
+def _timeout(seconds: float, advice: tuple[str, str] = QUERY_ADVICE) -> QueryTimeoutError:
     return QueryTimeoutError(
-        f"the query ran past the {seconds:g} s limit and was stopped; simplify it or add LIMIT"
+        f"{advice[0]} ran past the {seconds:g} s limit and was stopped; {advice[1]}"
     )
 
 

@@ -1,12 +1,11 @@
 """/api/queries (named queries as REST operations) and the relationship API (/api/entities,
-/api/paths, /api/coverage). A thin shell: parse the request, call cancerkg.queries /
-cancerkg.relations, render JSON or CSV/TSV."""
+/api/paths, /api/coverage). A thin shell: parse the request, hand the work to the query runner
+(a bound named query, or a cancerkg.relations answer), render JSON or CSV/TSV."""
 
 from __future__ import annotations
 
 import inspect
 from collections.abc import Awaitable, Callable
-from dataclasses import asdict
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -16,14 +15,15 @@ from fastapi.responses import JSONResponse, Response
 from cancerkg import relations
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.query_catalog import NamedQuery, catalogue, named_query
-from cancerkg.store import Store
-from cancerkg.web.deps import get_store
+from cancerkg.web.deps import get_runner
 from cancerkg.web.named import run_named, solutions
 from cancerkg.web.sparql import TRUNCATED
+from cancerkg.workers import CallJob, QueryRunner
 
 TABULAR = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
 MEDIA = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
 RESERVED = {"format"}
+Runner = Annotated[QueryRunner, Depends(get_runner)]
 
 
 def build_router() -> APIRouter:
@@ -201,8 +201,8 @@ def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
     return term.value
 
 
-def search(
-    store: Annotated[Store, Depends(get_store)],
+async def search(
+    runner: Runner,
     q: Annotated[
         str,
         Query(
@@ -211,21 +211,15 @@ def search(
     ],
     lang: Annotated[str | None, Query(description="Only labels in this language")] = None,
 ) -> dict[str, Any]:
-    return {"query": q, "results": relations.search_entities(store, q, lang)}
+    return await runner.call(CallJob("search", (q, lang)))
 
 
-def neighbours(kind: str, slug: str, store: Annotated[Store, Depends(get_store)]) -> dict[str, Any]:
-    iri = relations.entity_iri(store, kind, slug)
-    groups = relations.entity_relations(store, iri)
-    labels = relations.labels_of(store, [iri.value])
-    return {
-        "entity": {"iri": iri.value, "label": labels.get(iri.value)},
-        "relations": [asdict(g) for g in groups],
-    }
+async def neighbours(kind: str, slug: str, runner: Runner) -> dict[str, Any]:
+    return await runner.call(CallJob("relations", (kind, slug)))
 
 
-def paths(
-    store: Annotated[Store, Depends(get_store)],
+async def paths(
+    runner: Runner,
     source: Annotated[
         str,
         Query(
@@ -247,27 +241,12 @@ def paths(
         Query(alias="max", ge=1, le=relations.MAX_PATH_STEPS, description="Longest path searched"),
     ] = 4,
 ) -> dict[str, Any]:
-    start = relations.resolve_entity(store, "from", source)
-    end = relations.resolve_entity(store, "to", target)
-    found = relations.shortest_paths(store, start, end, max_steps)
-    return {
-        "from": start.value,
-        "to": end.value,
-        "max": max_steps,
-        "length": len(found[0]) if found else None,
-        "paths": [[asdict(step) for step in path] for path in found],
-    }
+    return await runner.call(CallJob("paths", (source, target, max_steps)))
 
 
-def coverage(
-    store: Annotated[Store, Depends(get_store)],
+async def coverage(
+    runner: Runner,
     network: Annotated[str | None, Query(examples=["ithaca"])] = None,
     domain: Annotated[str | None, Query(examples=["noe-palliative-care"])] = None,
 ) -> dict[str, Any]:
-    cells = relations.coverage(store, network=network, domain=domain)
-    return {
-        "network": network,
-        "domain": domain,
-        "countries": [asdict(c) for c in cells],
-        "gaps": [c.code for c in cells if c.members == 0],
-    }
+    return await runner.call(CallJob("coverage", (network, domain)))
