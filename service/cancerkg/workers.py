@@ -33,8 +33,12 @@ MIN_CEILING = 8
 # a replacement takes to start on a machine whose cores are busy (seconds).
 START_GRACE = 60.0
 # What a stopped job was, and what the client can do about it.
-QUERY_ADVICE = ("the query", "simplify it or add LIMIT")
-CALL_ADVICE = ("the request", "ask for less (a smaller max for paths, a longer search text)")
+Advice = tuple[str, str]
+QUERY_ADVICE: Advice = ("the query", "simplify it or add LIMIT")
+CALL_ADVICE: Advice = (
+    "the request",
+    "ask for less (a smaller max for paths, a longer search text)",
+)
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class CallJob:
 class QueryRunner(Protocol):
     """Evaluates query jobs off the event loop, within the time limit."""
 
-    async def run(self, job: QueryJob) -> QueryAnswer: ...
+    async def run(self, job: QueryJob, advice: Advice = QUERY_ADVICE) -> QueryAnswer: ...
 
     async def call(self, job: CallJob) -> dict[str, Any]: ...
 
@@ -71,13 +75,13 @@ class InlineRunner:
         self._store = store
         self._timeout = timeout
 
-    async def run(self, job: QueryJob) -> QueryAnswer:
+    async def run(self, job: QueryJob, advice: Advice = QUERY_ADVICE) -> QueryAnswer:
         try:
             return await asyncio.wait_for(
                 asyncio.to_thread(execute, self._store, job), self._timeout
             )
         except TimeoutError:
-            raise _timeout(self._timeout) from None
+            raise _timeout(self._timeout, advice) from None
 
     async def call(self, job: CallJob) -> dict[str, Any]:
         try:
@@ -129,9 +133,9 @@ class WorkerPool:
         self._all.extend(started)
         self._idle.extend(started)
 
-    async def run(self, job: QueryJob) -> QueryAnswer:
+    async def run(self, job: QueryJob, advice: Advice = QUERY_ADVICE) -> QueryAnswer:
         """Evaluate on an idle worker; the time limit counts evaluation, not the wait for one."""
-        answer: QueryAnswer = _unpack(await self._dispatch(job, QUERY_ADVICE))
+        answer: QueryAnswer = _unpack(await self._dispatch(job, advice))
         return answer
 
     async def call(self, job: CallJob) -> dict[str, Any]:
@@ -139,7 +143,7 @@ class WorkerPool:
         answer: dict[str, Any] = _unpack(await self._dispatch(job, CALL_ADVICE))
         return answer
 
-    async def _dispatch(self, job: QueryJob | CallJob, advice: tuple[str, str]) -> tuple[Any, ...]:
+    async def _dispatch(self, job: QueryJob | CallJob, advice: Advice) -> tuple[Any, ...]:
         worker = await self._acquire()
         try:
             reply = await asyncio.wait_for(_ask(worker, job), self._settings.query_timeout)
@@ -304,7 +308,7 @@ def _rebuild(reply: tuple[Any, ...]) -> CancerKGError:
         return QueryFailedError(str(reply[2]))
 
 
-def _timeout(seconds: float, advice: tuple[str, str] = QUERY_ADVICE) -> QueryTimeoutError:
+def _timeout(seconds: float, advice: Advice = QUERY_ADVICE) -> QueryTimeoutError:
     return QueryTimeoutError(
         f"{advice[0]} ran past the {seconds:g} s limit and was stopped; {advice[1]}"
     )
