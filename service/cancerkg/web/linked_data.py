@@ -106,6 +106,9 @@ async def query_iri(name: str, request: Request, store: StoreDep) -> Response:
         query = named_query(stem)
     except UnknownQueryError:
         raise NotFoundError(f"no named query {stem!r} (see /queries)") from None
+    # A client that has this release's page already gets 304 before anything runs.
+    if (cached := Validators.of(request).not_modified(request)) is not None:
+        return cached
     # Run (?run=1) through the query runner first: the page itself is then rendered off the
     # event loop like every other document.
     run = await pages.run_for_page(request, query)
