@@ -125,6 +125,9 @@ class QueryJob:
     max_rows: int = 10_000
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint)
 
+    def compute(self, store: Store) -> QueryAnswer:
+        return execute(store, self)
+
 
 @dataclass(frozen=True)
 class QueryAnswer:

@@ -22,7 +22,7 @@ from cancerkg import errors, relations
 from cancerkg.connect import open_store
 from cancerkg.errors import CancerKGError, QueryFailedError, QueryTimeoutError
 from cancerkg.settings import Settings
-from cancerkg.sparql_protocol import QueryAnswer, QueryJob, execute
+from cancerkg.sparql_protocol import QueryAnswer, QueryJob
 from cancerkg.store import Store
 
 logger = logging.getLogger("cancerkg.workers")
@@ -76,20 +76,20 @@ class InlineRunner:
         self._timeout = timeout
 
     async def run(self, job: QueryJob, advice: Advice = QUERY_ADVICE) -> QueryAnswer:
-        try:
-            return await asyncio.wait_for(
-                asyncio.to_thread(execute, self._store, job), self._timeout
-            )
-        except TimeoutError:
-            raise _timeout(self._timeout, advice) from None
+        answer: QueryAnswer = await self._in_thread(job, advice)
+        return answer
 
     async def call(self, job: CallJob) -> dict[str, Any]:
+        answer: dict[str, Any] = await self._in_thread(job, CALL_ADVICE)
+        return answer
+
+    async def _in_thread(self, job: QueryJob | CallJob, advice: Advice) -> Any:
         try:
             return await asyncio.wait_for(
                 asyncio.to_thread(job.compute, self._store), self._timeout
             )
         except TimeoutError:
-            raise _timeout(self._timeout, CALL_ADVICE) from None
+            raise _timeout(self._timeout, advice) from None
 
     async def close(self) -> None:
         return None
@@ -260,7 +260,7 @@ def serve_jobs(settings: Settings, conn: Connection) -> None:
 
 def _answer(store: Store, job: QueryJob | CallJob) -> tuple[Any, ...]:
     try:
-        return ("ok", job.compute(store) if isinstance(job, CallJob) else execute(store, job))
+        return ("ok", job.compute(store))
     except CancerKGError as error:
         return ("error", type(error).__name__, error.message)
     except Exception as error:  # an engine error must reach the client as a message, not a crash
