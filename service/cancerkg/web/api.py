@@ -17,7 +17,7 @@ from cancerkg.errors import InputError, ParameterError
 from cancerkg.query_catalog import NamedQuery, catalogue, named_query
 from cancerkg.web.deps import get_runner
 from cancerkg.web.named import run_named, solutions
-from cancerkg.web.sparql import TRUNCATED
+from cancerkg.web.sparql import truncation_headers
 from cancerkg.workers import CallJob, QueryRunner
 
 TABULAR = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
@@ -157,8 +157,7 @@ async def _answer(request: Request, query: NamedQuery) -> Response:
         raise ParameterError(f"parameter given more than once: {', '.join(repeated)}")
     fmt = _format(request)
     answer = await run_named(request, query.name, arguments, fmt)
-    # The same signal as /sparql when the row cap cut the answer short.
-    headers = {TRUNCATED: str(request.app.state.settings.max_rows)} if answer.truncated else {}
+    headers = truncation_headers(answer, request.app.state.settings.max_rows)
     if fmt != "json":
         return Response(answer.body, media_type=MEDIA[fmt], headers=headers)
     result = solutions(answer)

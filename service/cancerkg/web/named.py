@@ -16,16 +16,9 @@ from fastapi import Request
 
 from cancerkg.queries import bound_query
 from cancerkg.settings import Settings
-from cancerkg.sparql_protocol import QueryAnswer, QueryJob
+from cancerkg.sparql_protocol import FORMAT_NAMES, QueryAnswer, QueryJob
 from cancerkg.store import Store
 from cancerkg.workers import QueryRunner
-
-# What the runner renders for each tabular format of the API.
-MEDIA = {
-    "json": "application/sparql-results+json",
-    "csv": "text/csv",
-    "tsv": "text/tab-separated-values",
-}
 
 
 async def run_named(
@@ -43,7 +36,9 @@ async def run_named(
         f"the named query {name}",
         "narrow its parameters (a shorter period, one network or one country)",
     )
-    job = QueryJob(text, accept=MEDIA[fmt], max_rows=settings.max_rows)
+    # Asked for by media type (FORMAT_NAMES[fmt][0]: the SPARQL results one), not by format name,
+    # which would also accept JSON-LD for "json".
+    job = QueryJob(text, accept=FORMAT_NAMES[fmt][0], max_rows=settings.max_rows)
     return await runner.run(job, advice)
 
 

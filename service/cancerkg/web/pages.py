@@ -31,7 +31,7 @@ from cancerkg.store import Store
 from cancerkg.web.caching import Validators, current_release
 from cancerkg.web.deps import get_store
 from cancerkg.web.named import run_named, solutions
-from cancerkg.web.sparql import TRUNCATED
+from cancerkg.web.sparql import truncation_headers
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -255,8 +255,7 @@ async def query_csv(name: str, request: Request) -> Response:
     query = named_query(name)
     answer = await run_named(request, name, _arguments(request, query), "csv")
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
-    if answer.truncated:
-        headers[TRUNCATED] = str(request.app.state.settings.max_rows)
+    headers |= truncation_headers(answer, request.app.state.settings.max_rows)
     return Response(answer.body, media_type="text/csv; charset=utf-8", headers=headers)
 
 

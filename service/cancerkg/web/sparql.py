@@ -13,6 +13,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from cancerkg.errors import MethodNotAllowedError, QueryTooLongError
 from cancerkg.settings import Settings
 from cancerkg.sparql_protocol import (
+    QueryAnswer,
     QueryJob,
     check_query,
     parse_request,
@@ -108,10 +109,14 @@ async def _respond(
         base_iri=endpoint,
     )
     answer = await runner.run(job)
-    headers = dict(RESULT_HEADERS)
-    if answer.truncated:
-        headers[TRUNCATED] = str(settings.max_rows)
+    headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def truncation_headers(answer: QueryAnswer, max_rows: int) -> dict[str, str]:
+    """The header saying the row cap cut this answer short (none when it did not): the same
+    signal on /sparql, /api/queries and the query pages' CSV."""
+    return {TRUNCATED: str(max_rows)} if answer.truncated else {}
 
 
 async def _read_body(request: Request, limit: int) -> bytes:
