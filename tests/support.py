@@ -17,4 +17,4 @@ def skip_or_fail(part: str, reason: str) -> NoReturn:
     variable = f"CANCERKG_REQUIRE_{part.upper()}"
     if os.environ.get(variable) == "1":
         pytest.fail(f"{reason} ({variable}=1 makes this a failure)")
-    pytest.skip(f"{reason} (set {variable}=1 to make this a failure)")
+    pytest.skip(reason=f"{reason} (set {variable}=1 to make this a failure)")

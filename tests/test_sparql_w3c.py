@@ -355,7 +355,7 @@ def test_suites_are_available() -> None:
 def _check_outcome(name: str, why: str | None) -> None:
     if name in EXPECTED_FAILURES:
         assert why, f"{name} passes now: take it off EXPECTED_FAILURES"
-        pytest.xfail(f"known divergence from the W3C expectation: {EXPECTED_FAILURES[name]}")
+        pytest.xfail(reason=f"known divergence from the W3C expectation: {EXPECTED_FAILURES[name]}")
     assert why is None, why
 
 
