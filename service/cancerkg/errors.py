@@ -90,6 +90,14 @@ class ServiceNotAllowedError(InputError):
     http_status = 403
 
 
+class FederationError(CancerKGError):
+    """An allowed SERVICE call that failed; the remote answer is never passed on."""
+
+    kind = "remote endpoint error"
+    exit_code = 1
+    http_status = 502
+
+
 class MethodNotAllowedError(InputError):
     """An HTTP method the SPARQL protocol's query operation does not define."""
 

@@ -19,15 +19,17 @@ import pyoxigraph as ox
 
 from cancerkg import results
 from cancerkg.errors import (
+    CancerKGError,
+    FederationError,
     InputError,
     MethodNotAllowedError,
     NotAcceptableError,
     QuerySyntaxError,
     QueryTooLongError,
-    ServiceNotAllowedError,
     UnsupportedMediaTypeError,
     UpdateRefusedError,
 )
+from cancerkg.federation import check_federation
 from cancerkg.store import Store
 
 FORM = "application/x-www-form-urlencoded"
@@ -96,8 +98,6 @@ RESULT_FORMAT_IRIS = {
     "application/n-quads": "N-Quads",
     "application/trig": "TriG",
 }
-SERVICE_CLAUSE = re.compile(r"\bSERVICE\s+(?:SILENT\s+)?(\S+)", re.IGNORECASE)
-CODEPOINT_ESCAPE = re.compile(r"\\u([0-9A-Fa-f]{4})|\\U([0-9A-Fa-f]{8})")
 # A base IRI pasted into the query text must not be able to end the IRI and add query text.
 SAFE_IRI = re.compile(r"[^\s<>\"{}|^`\\]+")
 ERROR_POSITION = re.compile(r"\berror at (\d+):(\d+)")
@@ -124,6 +124,7 @@ class QueryJob:
     format: str | None = None
     max_rows: int = 10_000
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint)
+    federated: bool = False  # it calls allowed remote endpoints: their failures are not echoed
 
     def compute(self, store: Store) -> QueryAnswer:
         return execute(store, self)
@@ -187,27 +188,34 @@ def parse_request(
     )
 
 
-def check_query(text: str, *, max_length: int, service_allow: Iterable[str]) -> None:
+def check_query(text: str, *, max_length: int, service_allow: Iterable[str]) -> bool:
     """Refuse what the endpoint must never run: over-long queries, and SERVICE calls to hosts
-    outside the allow-list (else any client could make the server fetch any URL)."""
+    outside the allow-list (else any client could make the server call any URL). Returns
+    whether the query calls a remote endpoint (allowed ones)."""
     if len(text) > max_length:
         raise QueryTooLongError(
             f"the query has {len(text):,} characters; the limit is {max_length:,}"
         )
-    allowed = {host.lower() for host in service_allow}
-    for target in SERVICE_CLAUSE.findall(_unescape(text)):
-        iri = target.strip("<>") if target.startswith("<") else ""
-        host = urllib.parse.urlsplit(iri).hostname
-        if host is None or host.lower() not in allowed:
-            raise ServiceNotAllowedError(
-                f"SERVICE {target} is not allowed; federation is limited to: "
-                + (", ".join(sorted(allowed)) or "no hosts")
-                + " (write the SERVICE IRI in full)"
-            )
+    return bool(check_federation(text, service_allow))
 
 
 def execute(store: Store, job: QueryJob) -> QueryAnswer:
-    """Evaluate a query and render it in the negotiated format, capped at `job.max_rows`."""
+    """Evaluate a query and render it in the negotiated format, capped at `job.max_rows`.
+
+    A failure of a federated query says only that a remote endpoint did not answer: the
+    engine's message may hold the remote body, or tell an open port from a closed one.
+    """
+    if not job.federated:
+        return _execute(store, job)
+    try:
+        return _execute(store, job)
+    except CancerKGError:
+        raise
+    except Exception:
+        raise FederationError("a SERVICE call failed: the remote endpoint did not answer") from None
+
+
+def _execute(store: Store, job: QueryJob) -> QueryAnswer:
     # The protocol lets the service set the base IRI: a BASE line before the query's own
     # prologue (where a BASE of the query's own still wins). Error positions are shifted back.
     based = job.base_iri is not None and SAFE_IRI.fullmatch(job.base_iri) is not None
@@ -267,8 +275,11 @@ def negotiate(
     )
 
 
-def service_description(endpoint: str, accept: str | None, fmt: str | None) -> QueryAnswer:
-    """The SPARQL 1.1 Service Description of this endpoint (browsers get Turtle)."""
+def service_description(
+    endpoint: str, accept: str | None, fmt: str | None, *, federated: bool = False
+) -> QueryAnswer:
+    """The SPARQL 1.1 Service Description of this endpoint (browsers get Turtle); it claims
+    federation only when some host is allowed."""
     sd = "http://www.w3.org/ns/sparql-service-description#"
     formats = "http://www.w3.org/ns/formats/"
     service = ox.NamedNode(endpoint)
@@ -281,7 +292,7 @@ def service_description(endpoint: str, accept: str | None, fmt: str | None) -> Q
         triple(sd + "endpoint", service),
         triple(sd + "supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
         triple(sd + "feature", ox.NamedNode(sd + "UnionDefaultGraph")),
-        triple(sd + "feature", ox.NamedNode(sd + "BasicFederatedQuery")),
+        *([triple(sd + "feature", ox.NamedNode(sd + "BasicFederatedQuery"))] if federated else []),
         *(
             triple(sd + "resultFormat", ox.NamedNode(formats + name))
             for name in RESULT_FORMAT_IRIS.values()
@@ -353,13 +364,3 @@ def _decode(body: bytes, charset: str | None) -> str:
         return body.decode("utf-8")
     except UnicodeDecodeError:
         raise UnsupportedMediaTypeError("the body is not valid UTF-8") from None
-
-
-def _unescape(text: str) -> str:
-    """Apply SPARQL's \\u codepoint escapes, so an escaped keyword cannot dodge the checks."""
-    return CODEPOINT_ESCAPE.sub(_codepoint, text)
-
-
-def _codepoint(match: re.Match[str]) -> str:
-    value = int(match.group(1) or match.group(2), 16)
-    return chr(value) if value <= 0x10FFFF else "\ufffd"

@@ -21,6 +21,7 @@ from typing import Any, Protocol
 from cancerkg import errors, relations
 from cancerkg.connect import open_store
 from cancerkg.errors import CancerKGError, QueryFailedError, QueryTimeoutError
+from cancerkg.federation import cut_network
 from cancerkg.settings import Settings
 from cancerkg.sparql_protocol import QueryAnswer, QueryJob
 from cancerkg.store import Store
@@ -241,6 +242,8 @@ class WorkerPool:
 def serve_jobs(settings: Settings, conn: Connection) -> None:
     """A worker process: open the store once, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which kills us
+    if settings.backend != "remote" and not settings.service_allow:
+        cut_network()  # the local store needs none, and federation is off
     try:
         store = open_store(settings)
     except CancerKGError as error:

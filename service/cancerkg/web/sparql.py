@@ -94,9 +94,11 @@ async def _respond(
     # its query string: GET and POST share the path, and url_for would walk every route.
     endpoint = str(request.url.replace(query=""))
     if asked.query is None:
-        answer = service_description(endpoint, accept, asked.format)
+        answer = service_description(
+            endpoint, accept, asked.format, federated=bool(settings.service_allow)
+        )
         return Response(answer.body, media_type=answer.media_type, headers=RESULT_HEADERS)
-    check_query(
+    federated = check_query(
         asked.query, max_length=settings.max_query_length, service_allow=settings.service_allow
     )
     job = QueryJob(
@@ -107,6 +109,7 @@ async def _respond(
         asked.format,
         settings.max_rows,
         base_iri=endpoint,
+        federated=federated,
     )
     answer = await runner.run(job)
     headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows)
