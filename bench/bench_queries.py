@@ -28,16 +28,16 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from cancerkg import storage
-from cancerkg.backends.oxigraph import OxigraphStore, materialise_union
-from cancerkg.binding import fold
-from cancerkg.build import build
-from cancerkg.connect import release_quads
-from cancerkg.iris import SUMMARY_GRAPH
-from cancerkg.queries import run_query
-from cancerkg.query_catalog import catalogue
-from cancerkg.sources import summary_files
-from cancerkg.summaries import summarise
+from cancerkg.build.pipeline import build
+from cancerkg.build.sources import summary_files
+from cancerkg.build.summaries import summarise
+from cancerkg.named_queries.binding import fold
+from cancerkg.named_queries.catalog import catalogue
+from cancerkg.named_queries.run import run_query
+from cancerkg.rdf.iris import SUMMARY_GRAPH
+from cancerkg.store import releases
+from cancerkg.store.open import release_quads
+from cancerkg.store.oxigraph import OxigraphStore, materialise_union
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "RESULTS.md"
@@ -267,7 +267,7 @@ def write_synthetic_store(path: Path, real_store: Path, triples: int) -> float:
     """The real release (without its summaries) plus `triples` synthetic ones at `path`, its
     default graph materialised and its summaries counted as the build does; returns the seconds
     the summary stage took."""
-    release = storage.current_release(real_store)
+    release = releases.current_release(real_store)
     assert release is not None
     writer = ox.Store(str(path))
     summary_graph = ox.NamedNode(SUMMARY_GRAPH)
@@ -291,7 +291,7 @@ def main() -> int:
     options = parser.parse_args()
 
     build(options.store)
-    release = storage.current_release(options.store)
+    release = releases.current_release(options.store)
     assert release is not None
     real_quads = release_quads(release)
     real = OxigraphStore.in_memory()

@@ -1,6 +1,7 @@
 """Validation benchmark: `python bench/bench_validation.py` writes its section of bench/RESULTS.md.
 
-Ours = cancerkg.validation (submission + context slice from the store; prepared SPARQL). Plain =
+Ours = cancerkg.validation.engine
+(submission + context slice from the store; prepared SPARQL). Plain =
 pyshacl.validate on the same data as one graph (the submission merged into the whole graph).
 Synthetic data is shaped like data/: institutions with labels, countries, ROR ids and sources,
 and one membership per institution in a network.
@@ -21,11 +22,11 @@ import pyoxigraph as ox
 import pyshacl
 from rdflib import Graph
 
-from cancerkg.backends.oxigraph import OxigraphStore
-from cancerkg.build import build
-from cancerkg.connect import open_store
+from cancerkg.build.pipeline import build
 from cancerkg.settings import Settings
-from cancerkg.validation import load_shapes, to_graph, validate_graph, validate_submission
+from cancerkg.store.open import open_store
+from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.validation.engine import load_shapes, to_graph, validate_graph, validate_submission
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 START, END = "<!-- validation:start -->", "<!-- validation:end -->"
@@ -159,7 +160,7 @@ def _plain_seconds(triples: list[ox.Triple], shapes: Graph) -> float:
 
 def write(rows: list[tuple[str, str, str, str]]) -> None:
     table = [
-        "| case | triples | ours (cancerkg.validation) | plain pyshacl |",
+        "| case | triples | ours (cancerkg.validation.engine) | plain pyshacl |",
         "|---|---:|---:|---:|",
     ]
     table += [f"| {a} | {b} | {c} | {d} |" for a, b, c, d in rows]

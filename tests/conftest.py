@@ -11,12 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from cancerkg.backends.memory import MemoryStore
-from cancerkg.backends.oxigraph import OxigraphStore
-from cancerkg.build import build
-from cancerkg.connect import open_store
+from cancerkg.build.pipeline import build
+from cancerkg.build.sources import knowledge_root
 from cancerkg.settings import Settings
-from cancerkg.sources import knowledge_root
+from cancerkg.store.memory import MemoryStore
+from cancerkg.store.open import open_store
+from cancerkg.store.oxigraph import OxigraphStore
 
 REPO = Path(__file__).resolve().parents[1]
 

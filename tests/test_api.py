@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cancerkg.query_catalog import catalogue
+from cancerkg.named_queries.catalog import catalogue
 from cancerkg.settings import Settings
 from cancerkg.web.app import create_app
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cancerkg.backends.memory import MemoryStore
-from cancerkg.backends.oxigraph import OxigraphStore
-from cancerkg.backends.remote import RemoteStore
-from cancerkg.binding import bind_arguments, fill_blocks
-from cancerkg.query_catalog import catalogue
-from cancerkg.store import QueryResult, Store
+from cancerkg.named_queries.binding import bind_arguments, fill_blocks
+from cancerkg.named_queries.catalog import catalogue
+from cancerkg.store.memory import MemoryStore
+from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.store.protocol import QueryResult, Store
+from cancerkg.store.remote import RemoteStore
 from conftest import free_port
 from virtuoso import load_graph, require_virtuoso, running_virtuoso
 

@@ -15,10 +15,10 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cancerkg import storage
-from cancerkg.backends.oxigraph import OxigraphStore, named_graph_quads
-from cancerkg.build import build
-from cancerkg.iris import INFERRED_GRAPH
+from cancerkg.build.pipeline import build
+from cancerkg.rdf.iris import INFERRED_GRAPH
+from cancerkg.store import releases
+from cancerkg.store.oxigraph import OxigraphStore, named_graph_quads
 from conftest import copy_sources
 
 ORG = "http://www.w3.org/ns/org#"
@@ -27,7 +27,7 @@ ORG = "http://www.w3.org/ns/org#"
 def test_each_source_file_is_its_own_named_graph(
     store_dir: Path, oxigraph_store: OxigraphStore
 ) -> None:
-    manifest = storage.current_release(store_dir).manifest()  # type: ignore[union-attr]
+    manifest = releases.current_release(store_dir).manifest()  # type: ignore[union-attr]
     graphs = set(oxigraph_store.named_graphs())
     for source in manifest["sources"]:
         assert source["graph"] in graphs, source
@@ -58,7 +58,7 @@ ex:wp org:unitOf ex:p1 .
         encoding="utf-8",
     )
     build(tmp_path / "store", root=sources)
-    store = OxigraphStore.open(storage.current_release(tmp_path / "store").oxigraph)  # type: ignore[union-attr]
+    store = OxigraphStore.open(releases.current_release(tmp_path / "store").oxigraph)  # type: ignore[union-attr]
 
     def ask(pattern: str) -> bool:
         prefixes = (
@@ -81,7 +81,7 @@ ex:wp org:unitOf ex:p1 .
 def test_dumps_match_their_checksums_and_content(
     store_dir: Path, oxigraph_store: OxigraphStore
 ) -> None:
-    release = storage.current_release(store_dir)
+    release = releases.current_release(store_dir)
     assert release is not None
     names = {d["file"] for d in release.manifest()["dumps"]}
     assert names == {"cancerkg.nq.gz", "cancerkg.nt.gz", "cancerkg.ttl", "cancerkg.jsonld"}
@@ -150,15 +150,15 @@ def test_killed_build_leaves_previous_store_queryable(tmp_path: Path, root: Path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    releases = store_dir / "releases"
-    while not any(p.name.startswith(".tmp-") for p in releases.iterdir()):
+    release_dir = store_dir / "releases"
+    while not any(p.name.startswith(".tmp-") for p in release_dir.iterdir()):
         assert process.poll() is None, "the build ended before it could be killed"
         time.sleep(0.05)
     time.sleep(0.5)  # let it get into parsing/loading
     assert process.poll() is None, "the build finished before it could be killed"
     process.send_signal(signal.SIGKILL)
     process.wait()
-    current = storage.current_release(store_dir)
+    current = releases.current_release(store_dir)
     assert current is not None and current.path == first.release.path
     store = OxigraphStore.open(current.oxigraph)
     assert bool(store.query("ASK { ?s a <https://w3id.org/cancerkg/ontology#Country> }"))
@@ -166,7 +166,7 @@ def test_killed_build_leaves_previous_store_queryable(tmp_path: Path, root: Path
     # The next build cleans up the killed one's workspace and publishes.
     second = build(store_dir, root=sources)
     assert second.rebuilt
-    assert not any(p.name.startswith(".tmp-") for p in releases.iterdir())
+    assert not any(p.name.startswith(".tmp-") for p in release_dir.iterdir())
 
 
 def test_manifest_records_sources_and_counts(store_dir: Path) -> None:

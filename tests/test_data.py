@@ -8,8 +8,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cancerkg.backends.oxigraph import OxigraphStore
-from cancerkg.stats import Stats, compute_stats
+from cancerkg.graph.stats import Stats, compute_stats
+from cancerkg.store.oxigraph import OxigraphStore
 
 CKG = "https://w3id.org/cancerkg/ontology#"
 ORG = "http://www.w3.org/ns/org#"

@@ -19,11 +19,11 @@ import httpx
 import pyoxigraph as ox
 import pytest
 
+from cancerkg.endpoint.federation import check_federation, service_endpoints
+from cancerkg.endpoint.protocol import QueryJob
+from cancerkg.endpoint.workers import WorkerPool
 from cancerkg.errors import ServiceNotAllowedError
-from cancerkg.federation import check_federation, service_endpoints
 from cancerkg.settings import Settings
-from cancerkg.sparql_protocol import QueryJob
-from cancerkg.workers import WorkerPool
 
 SECRET = b"SECRET-INTERNAL-BODY"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -250,7 +250,7 @@ def test_allowed_calls_never_echo_the_remote_answer(opened: str, listener: Liste
 
 def test_workers_without_federation_have_no_network(store_dir: Path, listener: Listener) -> None:
     """The second barrier: even a SERVICE call that reached a worker could connect nowhere."""
-    probe = "from cancerkg.federation import cut_network; print(cut_network())"
+    probe = "from cancerkg.endpoint.federation import cut_network; print(cut_network())"
     works = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)
     if works.stdout.strip() != "True":
         pytest.skip(reason="this machine allows no network namespaces (needs root or userns)")

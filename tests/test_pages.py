@@ -16,9 +16,9 @@ import pytest
 import rdflib
 from fastapi.testclient import TestClient
 
-from cancerkg.backends.memory import MemoryStore
-from cancerkg.coverage_map import europe_tiles, render_svg, shade
+from cancerkg.graph.coverage import europe_tiles, render_svg, shade
 from cancerkg.settings import Settings
+from cancerkg.store.memory import MemoryStore
 from cancerkg.web.app import create_app
 
 BROWSER = {"Accept": "text/html,application/xhtml+xml,*/*;q=0.8"}

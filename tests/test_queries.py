@@ -11,12 +11,12 @@ from typing import Any
 import pyoxigraph as ox
 import pytest
 
-from cancerkg.backends.memory import MemoryStore
-from cancerkg.backends.oxigraph import OxigraphStore
 from cancerkg.errors import ParameterError, UnknownQueryError
-from cancerkg.queries import run_query
-from cancerkg.query_catalog import PARAM_TYPES, catalogue, named_query
-from cancerkg.store import Store
+from cancerkg.named_queries.catalog import PARAM_TYPES, catalogue, named_query
+from cancerkg.named_queries.run import run_query
+from cancerkg.store.memory import MemoryStore
+from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.store.protocol import Store
 
 ID = "https://w3id.org/cancerkg/id/"
 COUNTRY = "http://publications.europa.eu/resource/authority/country/"

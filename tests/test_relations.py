@@ -6,11 +6,11 @@ from dataclasses import asdict
 
 import pytest
 
-from cancerkg import relations
-from cancerkg.backends.memory import MemoryStore
-from cancerkg.backends.oxigraph import OxigraphStore
 from cancerkg.errors import ParameterError
-from cancerkg.store import Store
+from cancerkg.graph import relations
+from cancerkg.store.memory import MemoryStore
+from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.store.protocol import Store
 
 ID = "https://w3id.org/cancerkg/id/"
 

@@ -11,10 +11,10 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cancerkg.endpoint.protocol import QueryJob
+from cancerkg.endpoint.workers import WorkerPool
 from cancerkg.errors import QueryTimeoutError
 from cancerkg.settings import Settings
-from cancerkg.sparql_protocol import QueryJob
-from cancerkg.workers import WorkerPool
 
 # A cartesian product of the whole graph with itself three times: it never ends in practice.
 RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"

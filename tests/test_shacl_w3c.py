@@ -1,5 +1,6 @@
 """The W3C SHACL test suite (core and SHACL-SPARQL) through our own entry point,
-cancerkg.validation.validate_graph. The suite is not in the repository: set CANCERKG_W3C_SUITES
+cancerkg.validation.engine.validate_graph.
+The suite is not in the repository: set CANCERKG_W3C_SUITES
 to a folder holding shacl-w3c/manifest.ttl (from github.com/w3c/data-shapes,
 data-shapes-test-suite/tests)."""
 
@@ -16,7 +17,7 @@ from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
 from cancerkg.errors import ValidationEngineError
-from cancerkg.validation import validate_graph
+from cancerkg.validation.engine import validate_graph
 from support import skip_or_fail
 
 MF = Namespace("http://www.w3.org/2001/sw/DataAccess/tests/test-manifest#")

@@ -35,8 +35,8 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS
 from rdflib.term import Node
 
-from cancerkg.backends.oxigraph import OxigraphStore
 from cancerkg.settings import Settings
+from cancerkg.store.oxigraph import OxigraphStore
 from cancerkg.web.app import create_app
 from support import skip_or_fail
 

@@ -7,12 +7,12 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from cancerkg import storage
-from cancerkg.backends.oxigraph import OxigraphStore
-from cancerkg.build import build
+from cancerkg.build.pipeline import build
+from cancerkg.build.summaries import summarise
 from cancerkg.errors import BuildError
-from cancerkg.iris import SUMMARY_GRAPH
-from cancerkg.summaries import summarise
+from cancerkg.rdf.iris import SUMMARY_GRAPH
+from cancerkg.store import releases
+from cancerkg.store.oxigraph import OxigraphStore
 from conftest import copy_sources
 
 RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
@@ -30,7 +30,7 @@ def rows(store: OxigraphStore, query: str) -> set[tuple[str, ...]]:
 
 def test_release_has_a_summaries_graph(store_dir: Path, oxigraph_store: OxigraphStore) -> None:
     assert SUMMARY_GRAPH in oxigraph_store.named_graphs()
-    manifest = storage.current_release(store_dir).manifest()  # type: ignore[union-attr]
+    manifest = releases.current_release(store_dir).manifest()  # type: ignore[union-attr]
     assert manifest["summarised"] > 0
 
 
@@ -100,7 +100,7 @@ ex:m2 a org:Membership ; org:member ex:h2 ; org:organization ex:net ;
         encoding="utf-8",
     )
     build(tmp_path / "store", root=sources)
-    release = storage.current_release(tmp_path / "store")
+    release = releases.current_release(tmp_path / "store")
     assert release is not None
     store = OxigraphStore.open(release.oxigraph)
     found = rows(

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pyoxigraph as ox
 
-from cancerkg.backends.oxigraph import OxigraphStore
-from cancerkg.shacl_report import render
-from cancerkg.validation import load_shapes, validate_published
+from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.validation.engine import load_shapes, validate_published
+from cancerkg.validation.report import render
 
 
 def test_published_data_has_no_violations(oxigraph_store: OxigraphStore) -> None:

@@ -20,16 +20,17 @@ from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskID, TextColumn
 from rich.table import Table
 
-from cancerkg import __version__, storage
-from cancerkg.build import Reporter
-from cancerkg.build import build as run_build
-from cancerkg.connect import open_remote, open_store, release_quads
+from cancerkg import __version__
+from cancerkg.build.pipeline import Reporter
+from cancerkg.build.pipeline import build as run_build
 from cancerkg.errors import CancerKGError, StoreNotFoundError
-from cancerkg.queries import parse_assignments, query_titles, run_query
-from cancerkg.results import compact, serialize
+from cancerkg.graph.stats import compute_stats
+from cancerkg.named_queries.run import parse_assignments, query_titles, run_query
+from cancerkg.rdf.results import compact, serialize
 from cancerkg.settings import Settings, normalise_base_url
-from cancerkg.stats import compute_stats
-from cancerkg.store import Store
+from cancerkg.store import releases
+from cancerkg.store.open import open_remote, open_store, release_quads
+from cancerkg.store.protocol import Store
 
 app = typer.Typer(
     name="cancerkg",
@@ -188,9 +189,9 @@ def validate(
     Builds the store first when it is missing or out of date.
     Exit 0 conforms, 1 does not, 2 bad input.
     """
-    from cancerkg.shacl_report import render
-    from cancerkg.validation import validate_published, validate_submission
-    from cancerkg.validation_input import read_submission_file
+    from cancerkg.validation.engine import validate_published, validate_submission
+    from cancerkg.validation.report import render
+    from cancerkg.validation.submission import read_submission_file
 
     submission = [t for path in files or [] for t in read_submission_file(path, fmt)]
     settings = Settings.resolve(store, "oxigraph")
@@ -259,7 +260,7 @@ def load(
 ) -> None:
     """Load the built graph (all named graphs) into a SPARQL 1.1 server (GSP or INSERT DATA)."""
     settings = Settings.resolve(store, "remote", endpoint)
-    release = storage.current_release(settings.store_dir)
+    release = releases.current_release(settings.store_dir)
     if release is None:
         raise StoreNotFoundError(f"no built store at {settings.store_dir}; run `cancerkg build`")
     quads = release_quads(release)

@@ -13,14 +13,14 @@ from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from cancerkg import __version__
-from cancerkg.connect import open_store
+from cancerkg.endpoint.workers import start_runner
 from cancerkg.errors import CancerKGError, MethodNotAllowedError
 from cancerkg.settings import Settings
-from cancerkg.store import Store
-from cancerkg.web import api, dumps, health, linked_data, pages, sparql, validate
+from cancerkg.store.open import open_store
+from cancerkg.store.protocol import Store
 from cancerkg.web.caching import add_compression
-from cancerkg.web.sparql import TRUNCATED
-from cancerkg.workers import start_runner
+from cancerkg.web.routers import api, dumps, health, linked_data, pages, sparql, validate
+from cancerkg.web.routers.sparql import TRUNCATED
 
 logger = logging.getLogger("cancerkg.web")
 

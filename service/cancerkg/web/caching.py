@@ -24,7 +24,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 from fastapi import FastAPI, Request, Response
 from starlette.middleware.gzip import GZipMiddleware
 
-from cancerkg.void import ReleaseInfo, release_info
+from cancerkg.graph.void import ReleaseInfo, release_info
 
 CACHE_CONTROL = "public, max-age=300"
 VARY = "Accept"

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from fastapi import Request
 
+from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.settings import Settings
-from cancerkg.store import Store
-from cancerkg.workers import QueryRunner
+from cancerkg.store.protocol import Store
 
 
 async def get_store(request: Request) -> Store:

@@ -14,11 +14,11 @@ from collections.abc import Mapping
 import pyoxigraph as ox
 from fastapi import Request
 
-from cancerkg.queries import bound_query
+from cancerkg.endpoint.protocol import FORMAT_NAMES, QueryAnswer, QueryJob
+from cancerkg.endpoint.workers import QueryRunner
+from cancerkg.named_queries.run import bound_query
 from cancerkg.settings import Settings
-from cancerkg.sparql_protocol import FORMAT_NAMES, QueryAnswer, QueryJob
-from cancerkg.store import Store
-from cancerkg.workers import QueryRunner
+from cancerkg.store.protocol import Store
 
 
 async def run_named(

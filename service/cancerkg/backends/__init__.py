@@ -1,1 +1,0 @@
-"""Store backends: pyoxigraph on disk (default), rdflib in memory, remote SPARQL."""

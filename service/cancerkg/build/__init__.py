@@ -1,0 +1,1 @@
+"""From source files to a published release: parse, infer, summarise, load, dump."""

@@ -1,0 +1,130 @@
+"""`cancerkg build`: parse every source, infer, load the on-disk store, write dumps, publish.
+
+The build writes into a fresh workspace and publishes it with one atomic symlink switch, so a
+build that fails or is killed leaves the previous store exactly as it was.
+"""
+
+from __future__ import annotations
+
+import gc
+import json
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cancerkg import __version__
+from cancerkg.build.dumps import write_dumps
+from cancerkg.build.inference import infer
+from cancerkg.build.sources import (
+    SourceFile,
+    fingerprint,
+    knowledge_root,
+    rdf_sources,
+    rule_files,
+    summary_files,
+)
+from cancerkg.build.summaries import summarise
+from cancerkg.errors import BuildError, SourceSyntaxError
+from cancerkg.rdf.parsing import RDF_FORMAT_BY_SUFFIX, parse_file
+from cancerkg.store import releases
+from cancerkg.store.oxigraph import materialise_union
+
+Reporter = Callable[[str, int, int], None]
+"""Called as report(stage, done, total) so a shell can draw progress."""
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    release: releases.Release
+    rebuilt: bool
+    triples: int
+    seconds: float
+
+
+class BuildSyntaxError(SourceSyntaxError):
+    """Several sources failed to parse; the message lists each on its own line."""
+
+    def __init__(self, errors: list[SourceSyntaxError]) -> None:
+        first = errors[0]
+        super().__init__(first.message, path=first.path, line=first.line, column=first.column)
+        self.message = "\n".join(e.message for e in errors)
+        self.args = (self.message,)
+        self.errors = errors
+
+
+def build(
+    store_dir: Path,
+    *,
+    root: Path | None = None,
+    force: bool = False,
+    report: Reporter | None = None,
+) -> BuildResult:
+    """Build the store under `store_dir` from the knowledge folders, unless it is up to date."""
+    started = time.monotonic()
+    root = root or knowledge_root()
+    digest = fingerprint(root)
+    current = releases.current_release(store_dir)
+    if current is not None and current.fingerprint == digest and not force:
+        triples = int(current.manifest().get("triples", 0))
+        return BuildResult(current, False, triples, time.monotonic() - started)
+    sources = rdf_sources(root)
+    if not sources:
+        raise BuildError(f"no RDF sources under {root}")
+    workspace = releases.new_workspace(store_dir, digest)
+    release = releases.Release(workspace)
+    store = ox.Store(str(release.oxigraph))
+    _load(store, sources, report)
+    inferred = infer(store, rule_files(root), _stage(report, "inferring", 0))
+    materialise_union(store)
+    summarised = summarise(store, summary_files(root))
+    _progress(report, "summarising", 1, 1)
+    triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    dumps = write_dumps(store, release.dist)
+    _progress(report, "dumps", 1, 1)
+    store.flush()
+    del store
+    gc.collect()  # close the database before the folder is renamed
+    manifest = {
+        "fingerprint": digest,
+        "cancerkg": __version__,
+        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        "triples": triples,
+        "inferred": inferred,
+        "summarised": summarised,
+        "sources": [{"file": s.relative, "graph": s.graph} for s in sources],
+        "dumps": [
+            {"file": d.path.name, "media_type": d.media_type, "sha256": d.sha256, "size": d.size}
+            for d in dumps
+        ],
+    }
+    release.manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    published = releases.publish(store_dir, workspace, digest)
+    return BuildResult(published, True, triples, time.monotonic() - started)
+
+
+def _load(store: ox.Store, sources: list[SourceFile], report: Reporter | None) -> None:
+    """Parse every source into its named graph; report every syntax error, not just the first."""
+    errors: list[SourceSyntaxError] = []
+    for done, source in enumerate(sources, start=1):
+        fmt = RDF_FORMAT_BY_SUFFIX[source.path.suffix]
+        try:
+            quads = parse_file(source.path, fmt, graph=source.graph)
+        except SourceSyntaxError as error:
+            errors.append(error)
+        else:
+            store.extend(quads)
+        _progress(report, "parsing", done, len(sources))
+    if errors:
+        raise BuildSyntaxError(errors)
+
+
+def _stage(report: Reporter | None, stage: str, total: int) -> Callable[[int], None]:
+    return lambda done: _progress(report, stage, done, total)
+
+
+def _progress(report: Reporter | None, stage: str, done: int, total: int) -> None:
+    if report is not None:
+        report(stage, done, total)

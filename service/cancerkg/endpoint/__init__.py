@@ -1,0 +1,1 @@
+"""The SPARQL protocol, federation rules and the query workers, apart from any web framework."""

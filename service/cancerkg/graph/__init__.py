@@ -1,0 +1,1 @@
+"""Answers about the graph built on the store: descriptions, relations, stats, VoID, coverage."""

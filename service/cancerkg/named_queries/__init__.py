@@ -1,0 +1,1 @@
+"""The named query library: catalogue, typed parameter binding, running."""

@@ -1,0 +1,1 @@
+"""RDF terms, IRIs, parsing and result serialisation: no store, no SPARQL engine."""

@@ -1,0 +1,73 @@
+"""Serialise query results in the standard formats, whatever backend produced them.
+
+SELECT/ASK: SPARQL 1.1 JSON, XML, CSV and TSV results (pyoxigraph's serialisers). CONSTRUCT /
+DESCRIBE: any RDF syntax pyoxigraph writes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import pyoxigraph as ox
+
+from cancerkg.build.dumps import PREFIXES
+from cancerkg.errors import InputError
+from cancerkg.store.protocol import QueryResult, Term
+
+TABULAR_FORMATS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+GRAPH_FORMATS = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "nt": ox.RdfFormat.N_TRIPLES,
+    "json-ld": ox.RdfFormat.JSON_LD,
+    "xml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+def serialize(result: QueryResult, fmt: str) -> bytes:
+    """The result in the named format; a graph result asked for as json/csv/tsv is an error."""
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+        if fmt not in TABULAR_FORMATS:
+            raise InputError(
+                f"format {fmt!r} does not fit a SELECT/ASK result; use one of: "
+                + ", ".join(TABULAR_FORMATS)
+            )
+        data = result.serialize(format=TABULAR_FORMATS[fmt])
+        return data or b""
+    if fmt not in GRAPH_FORMATS:
+        raise InputError(
+            f"format {fmt!r} does not fit a CONSTRUCT/DESCRIBE result; use one of: "
+            + ", ".join(GRAPH_FORMATS)
+        )
+    return _serialize_triples(result, GRAPH_FORMATS[fmt])
+
+
+def _serialize_triples(triples: Iterable[ox.Triple], fmt: ox.RdfFormat) -> bytes:
+    items: list[ox.Triple] = list(triples)
+    prefixes = PREFIXES if fmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.TRIG) else None
+    data = (
+        ox.serialize(items, format=fmt, prefixes=prefixes)
+        if prefixes
+        else ox.serialize(items, format=fmt)
+    )
+    return data or b""
+
+
+def compact(term: Term | None) -> str:
+    """A short human form of a term: prefixed name, plain literal value, or empty."""
+    if term is None:
+        return ""
+    if isinstance(term, ox.NamedNode):
+        for prefix, namespace in PREFIXES.items():
+            if term.value.startswith(namespace):
+                return f"{prefix}:{term.value[len(namespace) :]}"
+        return term.value
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value

@@ -1,0 +1,1 @@
+"""SHACL validation of submissions in the context of the published graph."""

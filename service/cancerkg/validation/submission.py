@@ -1,0 +1,84 @@
+"""Read a submission safely: pick the RDF format, refuse what could make the parser fetch or
+explode, and turn every problem into one located line (exit 2 / HTTP 4xx).
+
+pyoxigraph never fetches a remote JSON-LD @context and refuses external XML entities, but it does
+expand internal XML entities, so RDF/XML with entity declarations is refused here before parsing.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from cancerkg.errors import InputError, SourceSyntaxError, UnsupportedMediaTypeError
+from cancerkg.rdf.parsing import format_for_path, parse_bytes, rdf_format
+
+FORMAT_NAMES = ("auto", "turtle", "json-ld", "nt", "rdfxml", "trig", "nquads")
+MEDIA_TYPES: dict[str, ox.RdfFormat] = {
+    "text/turtle": ox.RdfFormat.TURTLE,
+    "application/x-turtle": ox.RdfFormat.TURTLE,
+    "application/ld+json": ox.RdfFormat.JSON_LD,
+    "application/json": ox.RdfFormat.JSON_LD,
+    "application/n-triples": ox.RdfFormat.N_TRIPLES,
+    "text/plain": ox.RdfFormat.N_TRIPLES,
+    "application/rdf+xml": ox.RdfFormat.RDF_XML,
+    "application/trig": ox.RdfFormat.TRIG,
+    "application/n-quads": ox.RdfFormat.N_QUADS,
+}
+
+
+def format_for_media_type(content_type: str | None) -> ox.RdfFormat:
+    """The RDF format of an HTTP body from its Content-Type (parameters ignored)."""
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    if media not in MEDIA_TYPES:
+        known = ", ".join(sorted(MEDIA_TYPES))
+        raise UnsupportedMediaTypeError(
+            f"cannot validate a body of type {media or '(none)'!r}; send one of: {known}"
+        )
+    return MEDIA_TYPES[media]
+
+
+def format_for_name(name: str, path: Path | None = None) -> ox.RdfFormat:
+    """The format a user named, or the one the file extension implies for 'auto'."""
+    if name == "auto":
+        if path is None:
+            raise InputError("cannot guess the RDF format of standard input; pass --format")
+        return format_for_path(path)
+    return rdf_format(name)
+
+
+def read_submission_file(path: Path, fmt: str = "auto") -> list[ox.Triple]:
+    """The triples of one submitted file ('-' reads standard input)."""
+    chosen = format_for_name(fmt, None if str(path) == "-" else path)
+    try:
+        data = _read_stdin() if str(path) == "-" else path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
+    return parse_submission(data, chosen, name=str(path))
+
+
+def parse_submission(data: bytes, fmt: ox.RdfFormat, *, name: str = "<body>") -> list[ox.Triple]:
+    """The triples of a submitted document; named graphs are merged into one submission."""
+    if not data.strip():
+        raise InputError(f"{name}: the submission is empty (no RDF triples)")
+    if fmt == ox.RdfFormat.RDF_XML and b"<!ENTITY" in data:
+        raise SourceSyntaxError(
+            "RDF/XML with <!ENTITY> declarations is refused (no entity expansion)", path=name
+        )
+    try:
+        quads = parse_bytes(data, fmt, name=name)
+    except SourceSyntaxError as error:
+        if "LoadDocumentCallback" in error.message:
+            raise SourceSyntaxError(
+                "remote JSON-LD @context is never fetched; put the context inline", path=name
+            ) from None
+        raise
+    if not quads:
+        raise InputError(f"{name}: the submission holds no RDF triples")
+    return [quad.triple for quad in quads]
+
+
+def _read_stdin() -> bytes:
+    return sys.stdin.buffer.read()

@@ -1,0 +1,251 @@
+"""/api/queries (named queries as REST operations) and the relationship API (/api/entities,
+/api/paths, /api/coverage). A thin shell: parse the request, hand the work to the query runner
+(a bound named query, or a cancerkg.graph.relations answer), render JSON or CSV/TSV."""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Any
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Query, Request
+from fastapi.responses import JSONResponse, Response
+
+from cancerkg.endpoint.workers import CallJob, QueryRunner
+from cancerkg.errors import InputError, ParameterError
+from cancerkg.graph import relations
+from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
+from cancerkg.web.deps import get_runner
+from cancerkg.web.named import run_named, solutions
+from cancerkg.web.routers.sparql import truncation_headers
+
+TABULAR = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
+MEDIA = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
+RESERVED = {"format"}
+Runner = Annotated[QueryRunner, Depends(get_runner)]
+
+
+def build_router() -> APIRouter:
+    """The router with one documented operation per named query, made when the app is."""
+    router = APIRouter(prefix="/api", tags=["named queries"])
+    router.add_api_route(
+        "/queries",
+        list_queries,
+        methods=["GET"],
+        summary="The catalogue of named queries and their parameters",
+    )
+    for query in catalogue().values():
+        router.add_api_route(
+            f"/queries/{query.name}",
+            _endpoint(query),
+            methods=["GET"],
+            summary=query.title,
+            description=f"{query.description}\n\nAnswers: *{query.question}*",
+            operation_id=f"query_{query.name.replace('-', '_')}",
+            responses={
+                200: {
+                    "content": {
+                        "application/json": {},
+                        "text/csv": {},
+                        "text/tab-separated-values": {},
+                    }
+                }
+            },
+        )
+    router.add_api_route("/queries/{name}", run_unknown, methods=["GET"], include_in_schema=False)
+    relation_routes = APIRouter(tags=["relationships"])
+    relation_routes.add_api_route(
+        "/entities",
+        search,
+        methods=["GET"],
+        summary="Search things by label (case and accents ignored)",
+    )
+    relation_routes.add_api_route(
+        "/entities/{kind}/{slug}/relations",
+        neighbours,
+        methods=["GET"],
+        summary="Neighbours grouped by relation",
+    )
+    relation_routes.add_api_route(
+        "/paths", paths, methods=["GET"], summary="Shortest relationship paths between two things"
+    )
+    relation_routes.add_api_route(
+        "/coverage",
+        coverage,
+        methods=["GET"],
+        summary="Members per country of a network or domain, zeros too",
+    )
+    router.include_router(relation_routes)
+    return router
+
+
+def describe(query: NamedQuery) -> dict[str, Any]:
+    return {
+        "name": query.name,
+        "title": query.title,
+        "description": query.description,
+        "question": query.question,
+        "url": f"/api/queries/{query.name}",
+        "iri": query.iri,
+        "parameters": [
+            {
+                "name": p.name,
+                "type": p.type_label,
+                "required": p.required,
+                "default": p.default,
+                "example": p.example,
+                "description": p.description,
+            }
+            for p in query.parameters
+        ],
+    }
+
+
+def list_queries() -> dict[str, Any]:
+    return {"queries": [describe(q) for q in catalogue().values()]}
+
+
+def _endpoint(query: NamedQuery) -> Callable[..., Awaitable[Response]]:
+    """An endpoint whose signature lists the query's parameters, so OpenAPI documents them."""
+
+    async def endpoint(request: Request, **_: str | None) -> Response:
+        return await _answer(request, query)
+
+    parameters = [
+        inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request),
+        inspect.Parameter(
+            "format",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                str | None, Query(description="json (default), csv or tsv; or use Accept")
+            ],
+        ),
+    ]
+    for p in query.parameters:
+        parameters.append(
+            inspect.Parameter(
+                f"param_{p.name}",
+                inspect.Parameter.KEYWORD_ONLY,
+                default=None,
+                annotation=Annotated[
+                    str | None,
+                    Query(
+                        alias=p.name,
+                        description=f"{p.description} Type: {p.type_label}"
+                        + (f"; default {p.default}" if p.default else ""),
+                        examples=[p.example] if p.example else None,
+                    ),
+                ],
+            )
+        )
+    endpoint.__signature__ = inspect.Signature(parameters)  # type: ignore[attr-defined]
+    endpoint.__name__ = f"query_{query.name.replace('-', '_')}"
+    return endpoint
+
+
+def run_unknown(name: str) -> Response:
+    named_query(name)  # raises UnknownQueryError (404) listing the known names
+    raise InputError(f"no route for {name}")  # unreachable: known names have their own route
+
+
+async def _answer(request: Request, query: NamedQuery) -> Response:
+    arguments = {k: v for k, v in request.query_params.items() if k not in RESERVED}
+    repeated = [k for k in arguments if len(request.query_params.getlist(k)) > 1]
+    if repeated:
+        raise ParameterError(f"parameter given more than once: {', '.join(repeated)}")
+    fmt = _format(request)
+    answer = await run_named(request, query.name, arguments, fmt)
+    headers = truncation_headers(answer, request.app.state.settings.max_rows)
+    if fmt != "json":
+        return Response(answer.body, media_type=MEDIA[fmt], headers=headers)
+    result = solutions(answer)
+    assert isinstance(result, ox.QuerySolutions)
+    columns = [v.value for v in result.variables]
+    rows = [{c: _json_value(s[c]) for c in columns} for s in result]
+    return JSONResponse(
+        {
+            "query": query.name,
+            "title": query.title,
+            "parameters": arguments,
+            "columns": columns,
+            "rows": rows,
+            "truncated": answer.truncated,
+        },
+        headers=headers,
+    )
+
+
+def _format(request: Request) -> str:
+    asked = request.query_params.get("format")
+    if asked:
+        if asked not in ("json", "csv", "tsv"):
+            raise InputError(f"format {asked!r}: use json, csv or tsv")
+        return asked
+    accept = request.headers.get("accept", "")
+    return next((fmt for media, fmt in TABULAR.items() if media in accept), "json")
+
+
+def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Any:
+    """Plain JSON: IRIs and strings as text, numbers and booleans as JSON numbers/booleans."""
+    if term is None or isinstance(term, ox.Triple):
+        return None
+    if isinstance(term, ox.Literal):
+        kind = term.datatype.value.rsplit("#", 1)[-1]
+        if kind == "integer":
+            return int(term.value)
+        if kind == "boolean":
+            return term.value in ("true", "1")  # both lexical forms of xsd:boolean true
+    return term.value
+
+
+async def search(
+    runner: Runner,
+    q: Annotated[
+        str,
+        Query(
+            description="Text to find in labels", min_length=1, max_length=200, examples=["roussy"]
+        ),
+    ],
+    lang: Annotated[str | None, Query(description="Only labels in this language")] = None,
+) -> dict[str, Any]:
+    return await runner.call(CallJob("search", (q, lang)))
+
+
+async def neighbours(kind: str, slug: str, runner: Runner) -> dict[str, Any]:
+    return await runner.call(CallJob("relations", (kind, slug)))
+
+
+async def paths(
+    runner: Runner,
+    source: Annotated[
+        str,
+        Query(
+            alias="from",
+            description="IRI, kind/slug or slug",
+            examples=["oslo-university-hospital"],
+        ),
+    ],
+    target: Annotated[
+        str,
+        Query(
+            alias="to",
+            description="IRI, kind/slug or slug",
+            examples=["network/noe-palliative-care"],
+        ),
+    ],
+    max_steps: Annotated[
+        int,
+        Query(alias="max", ge=1, le=relations.MAX_PATH_STEPS, description="Longest path searched"),
+    ] = 4,
+) -> dict[str, Any]:
+    return await runner.call(CallJob("paths", (source, target, max_steps)))
+
+
+async def coverage(
+    runner: Runner,
+    network: Annotated[str | None, Query(examples=["ithaca"])] = None,
+    domain: Annotated[str | None, Query(examples=["noe-palliative-care"])] = None,
+) -> dict[str, Any]:
+    return await runner.call(CallJob("coverage", (network, domain)))

@@ -1,0 +1,98 @@
+"""/dumps/: the release's dump files with size and SHA-256, and the files themselves.
+
+Files are streamed from the release's dist/ folder in chunks (FileResponse), never built in
+memory per request; each file's ETag is its SHA-256, so a client can check a download against
+the tag and the listing alike. Gzip dumps go out as application/gzip, byte for byte.
+"""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request, Response
+from fastapi.responses import FileResponse, JSONResponse
+
+from cancerkg.errors import CancerKGError, NotFoundError
+from cancerkg.graph.void import DumpFile
+from cancerkg.web.caching import Validators, current_release, http_date
+from cancerkg.web.negotiation import HTML, negotiate
+from cancerkg.web.routers import pages
+
+router = APIRouter(tags=["dumps"])
+GZIP = "application/gzip"
+
+
+@router.api_route(
+    "/dumps/",
+    methods=["GET", "HEAD"],
+    summary="The release's dumps with size and SHA-256 (HTML or JSON)",
+)
+def listing(request: Request) -> Response:
+    release = current_release(request)
+    validators = Validators.of(request)
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    wants_html = _wants_html(request.headers.get("accept"))
+    if wants_html:
+        response: Response = pages.render(request, "dumps.html", dumps=release.dumps)
+    else:
+        base = pages.base_url(request)
+        response = JSONResponse(
+            {
+                "version": release.version,
+                "built_at": release.built_at,
+                "dumps": [_entry(dump, base) for dump in release.dumps],
+            }
+        )
+    return validators.apply(response)
+
+
+@router.api_route(
+    "/dumps/{name}", methods=["GET", "HEAD"], summary="One dump file (or its .sha256), streamed"
+)
+def download(name: str, request: Request) -> Response:
+    release = current_release(request)
+    dump_name = name.removesuffix(".sha256")
+    dump = release.dump(dump_name)
+    if dump is None or release.dist is None:
+        raise NotFoundError(f"no dump {name!r}; see /dumps/")
+    path = release.dist / name
+    etag = f'"{dump.sha256}"' if name == dump_name else Validators.of(request).etag
+    validators = Validators(etag, http_date(release.built_at))
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    media_type = (
+        "text/plain; charset=utf-8"
+        if name != dump_name
+        else (GZIP if dump.compressed else f"{dump.media_type}; charset=utf-8")
+    )
+    response: Response = FileResponse(
+        path,
+        media_type=media_type,
+        filename=name if name == dump_name else None,
+        content_disposition_type="attachment",
+    )
+    response = validators.apply(response)
+    response.headers["Vary"] = "Accept-Encoding"
+    if name == dump_name:
+        response.headers["Digest"] = f"sha-256={dump.sha256}"
+    return response
+
+
+def _entry(dump: DumpFile, base: str) -> dict[str, object]:
+    return {
+        "file": dump.name,
+        "url": f"{base}dumps/{dump.name}",
+        "media_type": dump.media_type,
+        "compression": "gzip" if dump.compressed else None,
+        "size": dump.size,
+        "sha256": dump.sha256,
+        "sha256_url": f"{base}dumps/{dump.name}.sha256",
+    }
+
+
+def _wants_html(accept: str | None) -> bool:
+    if not accept:
+        return False
+    try:
+        return negotiate(accept).media_type == HTML
+    except CancerKGError:
+        return False

@@ -1,0 +1,194 @@
+"""Dereferenceable IRIs: every IRI the graph mints under https://w3id.org/cancerkg/ answers at the
+same path on this service (--base-url maps the canonical base to the running host).
+
+/id/{kind}/{slug}, /graph/..., /ontology, /shapes, /queries/{name}, /dataset, /catalog and
+/.well-known/void each send HTML to browsers and Turtle, JSON-LD, N-Triples or RDF/XML to
+programs, chosen by extension (.ttl, .jsonld, .nt, .rdf, .html) or the Accept header.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Annotated
+
+import pyoxigraph as ox
+from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import JSONResponse
+
+from cancerkg.errors import NotFoundError, UnknownQueryError
+from cancerkg.graph import describe, void
+from cancerkg.named_queries.catalog import named_query
+from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES
+from cancerkg.rdf.results import serialize
+from cancerkg.store.protocol import Store
+from cancerkg.web.caching import Validators, current_release
+from cancerkg.web.deps import get_store
+from cancerkg.web.negotiation import Representation, negotiate, split_extension
+from cancerkg.web.routers import pages
+
+router = APIRouter(tags=["linked data"])
+StoreDep = Annotated[Store, Depends(get_store)]
+SHAPES_IRI = BASE + "shapes"
+CATALOG_IRI = void.CATALOG
+
+
+@router.api_route(
+    "/id/{path:path}",
+    methods=["GET", "HEAD"],
+    summary="A thing of the graph (network, organisation, ...)",
+)
+def thing(path: str, request: Request, store: StoreDep) -> Response:
+    stem, extension = split_extension(path)
+    return describe_resource(request, store, ID + stem, extension)
+
+
+@router.api_route(
+    "/graph/{path:path}",
+    methods=["GET", "HEAD"],
+    summary="A named graph (one source file) and its provenance",
+)
+def graph(path: str, request: Request, store: StoreDep) -> Response:
+    stem, extension = split_extension(path)
+    return describe_resource(request, store, GRAPH + stem, extension)
+
+
+@router.api_route(
+    "/resource",
+    methods=["GET", "HEAD"],
+    summary="Any other IRI the graph describes (e.g. a country)",
+)
+def resource(
+    request: Request,
+    store: StoreDep,
+    iri: Annotated[str, Query(description="The IRI to describe.")],
+) -> Response:
+    return describe_resource(request, store, iri, None)
+
+
+@router.api_route(
+    "/ontology", methods=["GET", "HEAD"], summary="The ontology (HTML documentation or RDF)"
+)
+@router.api_route("/ontology.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+def ontology(request: Request, store: StoreDep, extension: str = "") -> Response:
+    return _document(
+        request,
+        extension,
+        ONTOLOGY_IRI,
+        lambda: describe.graphs_with_prefix(store, describe.ONTOLOGY_GRAPHS),
+        lambda: pages.ontology_page(request, store),
+    )
+
+
+@router.api_route("/shapes", methods=["GET", "HEAD"], summary="The SHACL shapes (HTML or RDF)")
+@router.api_route("/shapes.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+def shapes(request: Request, store: StoreDep, extension: str = "") -> Response:
+    def triples() -> list[ox.Triple]:
+        return describe.graphs_with_prefix(store, describe.SHAPES_GRAPHS)
+
+    return _document(
+        request,
+        extension,
+        SHAPES_IRI,
+        triples,
+        lambda: pages.triples_page(request, SHAPES_IRI, "SHACL shapes", triples()),
+    )
+
+
+@router.api_route(
+    "/queries/{name}",
+    methods=["GET", "HEAD"],
+    summary="A named query (HTML form and results, or RDF)",
+)
+async def query_iri(name: str, request: Request, store: StoreDep) -> Response:
+    stem, extension = split_extension(name)
+    try:
+        query = named_query(stem)
+    except UnknownQueryError:
+        raise NotFoundError(f"no named query {stem!r} (see /queries)") from None
+    # A client that has this release's page already gets 304 before anything runs.
+    if (cached := Validators.of(request).not_modified(request)) is not None:
+        return cached
+    # Run (?run=1) through the query runner first: the page itself is then rendered off the
+    # event loop like every other document.
+    run = await pages.run_for_page(request, query)
+    return await asyncio.to_thread(
+        _document,
+        request,
+        extension.extension if extension else "",
+        QUERIES + stem,
+        lambda: describe.describe_query(store, query),
+        lambda: pages.query_page(request, query, run),
+    )
+
+
+@router.api_route(
+    "/dataset", methods=["GET", "HEAD"], summary="The dataset: VoID and DCAT-AP description"
+)
+@router.api_route("/dataset.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/catalog", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route(
+    "/.well-known/void", methods=["GET", "HEAD"], summary="VoID description of the dataset"
+)
+def dataset(request: Request, store: StoreDep, extension: str = "") -> Response:
+    def triples() -> list[ox.Triple]:
+        return void.describe_dataset(store, current_release(request), pages.base_url(request))
+
+    return _document(
+        request, extension, DATASET, triples, lambda: pages.dataset_page(request, store, triples())
+    )
+
+
+def describe_resource(
+    request: Request, store: Store, iri: str, extension: Representation | None
+) -> Response:
+    """The description of one IRI in the negotiated representation, or 404."""
+    representation = negotiate(request.headers.get("accept"), extension)
+    validators = Validators.of(request)
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    if not describe.exists(store, iri):
+        return _not_found(request, representation, iri)
+    response: Response
+    if representation.format == "html":
+        response = pages.entity_page(request, store, iri)
+    else:
+        response = rdf_response(describe.describe(store, iri), representation)
+    return validators.apply(response)
+
+
+def rdf_response(triples: list[ox.Triple], representation: Representation) -> Response:
+    return Response(
+        serialize(triples, representation.format), media_type=representation.content_type
+    )
+
+
+def _document(
+    request: Request,
+    extension: str,
+    iri: str,
+    triples: Callable[[], list[ox.Triple]],
+    html: Callable[[], Response],
+) -> Response:
+    """A whole document at a namespace IRI (ontology, shapes, a query, the dataset)."""
+    _, chosen = split_extension(f"x.{extension}") if extension else ("", None)
+    if extension and chosen is None:
+        raise NotFoundError(f"no document {iri}.{extension}")
+    representation = negotiate(request.headers.get("accept"), chosen)
+    validators = Validators.of(request)
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    if representation.format == "html":
+        return validators.apply(html())
+    return validators.apply(rdf_response(triples(), representation))
+
+
+def _not_found(request: Request, representation: Representation, iri: str) -> Response:
+    message = f"the graph says nothing about <{iri}>"
+    if representation.format == "html":
+        return pages.error_page(request, 404, "Not found", message)
+    return JSONResponse(
+        {"error": NotFoundError.kind, "detail": message},
+        status_code=404,
+        headers={"Vary": "Accept"},
+    )

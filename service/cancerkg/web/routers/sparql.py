@@ -1,0 +1,134 @@
+"""/sparql: the SPARQL 1.1 Protocol query operation (GET, form POST, direct POST).
+
+The protocol's rules live in cancerkg.endpoint.protocol and evaluation in the query workers; this
+router moves bytes between HTTP and them.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, Query, Request, Response
+
+from cancerkg.endpoint.protocol import (
+    QueryAnswer,
+    QueryJob,
+    check_query,
+    parse_request,
+    service_description,
+)
+from cancerkg.endpoint.workers import QueryRunner
+from cancerkg.errors import MethodNotAllowedError, QueryTooLongError
+from cancerkg.settings import Settings
+from cancerkg.web.deps import get_runner, get_settings
+
+router = APIRouter(tags=["sparql"])
+TRUNCATED = "X-Cancerkg-Truncated"
+RESULT_HEADERS = {"Vary": "Accept", "Cache-Control": "no-cache"}
+QUERY_DOC = "A SPARQL 1.1 query; without one, GET answers the Service Description."
+DEFAULT_DOC = "Default graph IRIs (repeatable); without them the default graph is the union."
+NAMED_DOC = "Named graph IRIs (repeatable)."
+FORMAT_DOC = (
+    "json, xml, csv, tsv, turtle, nt, json-ld, nquads, trig or a media type; wins over Accept."
+)
+
+Runner = Annotated[QueryRunner, Depends(get_runner)]
+Config = Annotated[Settings, Depends(get_settings)]
+
+
+@router.get("/sparql", summary="SPARQL query (GET) or Service Description")
+async def sparql_get(
+    request: Request,
+    runner: Runner,
+    settings: Config,
+    query: Annotated[str | None, Query(description=QUERY_DOC)] = None,
+    default_graph_uri: Annotated[
+        list[str] | None, Query(alias="default-graph-uri", description=DEFAULT_DOC)
+    ] = None,
+    named_graph_uri: Annotated[
+        list[str] | None, Query(alias="named-graph-uri", description=NAMED_DOC)
+    ] = None,
+    format: Annotated[str | None, Query(description=FORMAT_DOC)] = None,
+) -> Response:
+    """Parameters are read from the raw query string: the protocol cares about repeats."""
+    return await _respond(request, runner, settings, b"")
+
+
+@router.post(
+    "/sparql",
+    summary="SPARQL query (POST form-encoded or application/sparql-query)",
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "application/x-www-form-urlencoded": {
+                    "schema": {"type": "object", "properties": {"query": {"type": "string"}}}
+                },
+                "application/sparql-query": {"schema": {"type": "string"}},
+            }
+        }
+    },
+)
+async def sparql_post(request: Request, runner: Runner, settings: Config) -> Response:
+    limit = 4 * settings.max_query_length + 8192  # URL-encoding and UTF-8 make bodies longer
+    return await _respond(request, runner, settings, await _read_body(request, limit))
+
+
+@router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
+async def sparql_other(request: Request) -> Response:
+    raise MethodNotAllowedError(
+        f"{request.method} is not a SPARQL query operation; use GET or POST"
+    )
+
+
+async def _respond(
+    request: Request, runner: QueryRunner, settings: Settings, body: bytes
+) -> Response:
+    asked = parse_request(
+        request.method,
+        request.query_params.multi_items(),
+        request.headers.get("content-type"),
+        body,
+    )
+    accept = request.headers.get("accept")
+    # The endpoint IRI (base IRI of queries, Service Description) is the URL asked, without
+    # its query string: GET and POST share the path, and url_for would walk every route.
+    endpoint = str(request.url.replace(query=""))
+    if asked.query is None:
+        answer = service_description(
+            endpoint, accept, asked.format, federated=bool(settings.service_allow)
+        )
+        return Response(answer.body, media_type=answer.media_type, headers=RESULT_HEADERS)
+    federated = check_query(
+        asked.query, max_length=settings.max_query_length, service_allow=settings.service_allow
+    )
+    job = QueryJob(
+        asked.query,
+        asked.default_graphs,
+        asked.named_graphs,
+        accept,
+        asked.format,
+        settings.max_rows,
+        base_iri=endpoint,
+        federated=federated,
+    )
+    answer = await runner.run(job)
+    headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows)
+    return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def truncation_headers(answer: QueryAnswer, max_rows: int) -> dict[str, str]:
+    """The header saying the row cap cut this answer short (none when it did not): the same
+    signal on /sparql, /api/queries and the query pages' CSV."""
+    return {TRUNCATED: str(max_rows)} if answer.truncated else {}
+
+
+async def _read_body(request: Request, limit: int) -> bytes:
+    """The body, refused with 413 as soon as it passes `limit` bytes (never read whole)."""
+    chunks: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise QueryTooLongError(f"the request body passes the {limit:,}-byte limit")
+        chunks.append(chunk)
+    return b"".join(chunks)
