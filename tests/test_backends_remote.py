@@ -14,9 +14,10 @@ import pytest
 
 from cancerkg.named_queries.binding import bind_arguments, fill_blocks
 from cancerkg.named_queries.catalog import catalogue
+from cancerkg.rdf.terms import QueryResult
 from cancerkg.store.memory import MemoryStore
 from cancerkg.store.oxigraph import OxigraphStore
-from cancerkg.store.protocol import QueryResult, Store
+from cancerkg.store.protocol import Store
 from cancerkg.store.remote import RemoteStore
 from conftest import free_port
 from virtuoso import load_graph, require_virtuoso, running_virtuoso
@@ -82,8 +83,9 @@ def library() -> list[tuple[str, str]]:
 def test_every_backend_gives_the_same_answer(
     backends: dict[str, Store], name: str, text: str
 ) -> None:
-    # rdflib takes minutes on some named queries (GUIDE §6): the library is compared on the two
-    # engines a deployment uses, our own feature queries on all three.
+    # rdflib takes minutes on some named queries (docs/architecture.md, Measured facts): the
+    # library is compared on the two engines a deployment uses, our own feature queries on all
+    # three.
     compared = backends if name in OWN_QUERIES else without_memory(backends)
     _compare(compared, name, {label: text for label in compared})
 

@@ -1,7 +1,8 @@
 """The `cancerkg` command line: a thin shell that parses options, calls the core and renders.
 
-Exit codes (GUIDE §2): 0 ok, 1 the answer is "no" (e.g. data does not conform), 2 bad input or
-usage. Every CancerKGError becomes one line on stderr and its exit code, never a traceback.
+Exit codes (docs/architecture.md, Contracts): 0 ok, 1 the answer is "no" (e.g. data does not
+conform), 2 bad input or usage. Every CancerKGError becomes one line on stderr and its exit
+code, never a traceback.
 """
 
 from __future__ import annotations

@@ -13,23 +13,10 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from cancerkg.rdf.iris import PREFIXES
 from cancerkg.store.oxigraph import named_graph_quads
 
 NAME = "cancerkg"
-PREFIXES = {
-    "ckg": "https://w3id.org/cancerkg/ontology#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "org": "http://www.w3.org/ns/org#",
-    "schema": "https://schema.org/",
-    "dcterms": "http://purl.org/dc/terms/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "time": "http://www.w3.org/2006/time#",
-    "sh": "http://www.w3.org/ns/shacl#",
-}
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,7 @@ symmetric relations, membership shortcuts) with SPARQL rules kept in ontology/ru
 
 Rules run over the union of all graphs until nothing new appears; what they add goes to its own
 named graph, so asserted and inferred facts are never mixed. Measured: milliseconds, where a full
-OWL reasoner takes minutes on the same data (GUIDE §6).
+OWL reasoner takes minutes on the same data (docs/architecture.md, Measured facts).
 """
 
 from __future__ import annotations

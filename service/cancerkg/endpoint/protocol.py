@@ -30,6 +30,7 @@ from cancerkg.errors import (
     UpdateRefusedError,
 )
 from cancerkg.rdf import results
+from cancerkg.rdf.iris import FORMATS, RDF_TYPE, SD, XSD_STRING
 from cancerkg.store.protocol import Store
 
 FORM = "application/x-www-form-urlencoded"
@@ -280,21 +281,19 @@ def service_description(
 ) -> QueryAnswer:
     """The SPARQL 1.1 Service Description of this endpoint (browsers get Turtle); it claims
     federation only when some host is allowed."""
-    sd = "http://www.w3.org/ns/sparql-service-description#"
-    formats = "http://www.w3.org/ns/formats/"
     service = ox.NamedNode(endpoint)
 
     def triple(p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Triple:
         return ox.Triple(service, ox.NamedNode(p), o)
 
     triples = [
-        triple("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", ox.NamedNode(sd + "Service")),
-        triple(sd + "endpoint", service),
-        triple(sd + "supportedLanguage", ox.NamedNode(sd + "SPARQL11Query")),
-        triple(sd + "feature", ox.NamedNode(sd + "UnionDefaultGraph")),
-        *([triple(sd + "feature", ox.NamedNode(sd + "BasicFederatedQuery"))] if federated else []),
+        triple(RDF_TYPE, ox.NamedNode(SD + "Service")),
+        triple(SD + "endpoint", service),
+        triple(SD + "supportedLanguage", ox.NamedNode(SD + "SPARQL11Query")),
+        triple(SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph")),
+        *([triple(SD + "feature", ox.NamedNode(SD + "BasicFederatedQuery"))] if federated else []),
         *(
-            triple(sd + "resultFormat", ox.NamedNode(formats + name))
+            triple(SD + "resultFormat", ox.NamedNode(FORMATS + name))
             for name in RESULT_FORMAT_IRIS.values()
         ),
     ]
@@ -332,7 +331,7 @@ def _term_json(term: object) -> dict[str, object]:
     if isinstance(term, ox.Literal):
         if term.language:
             return {"type": "literal", "value": term.value, "xml:lang": term.language}
-        if term.datatype.value == "http://www.w3.org/2001/XMLSchema#string":
+        if term.datatype.value == XSD_STRING:
             return {"type": "literal", "value": term.value}
         return {"type": "literal", "value": term.value, "datatype": term.datatype.value}
     assert isinstance(term, ox.Triple)

@@ -13,12 +13,12 @@ import pyoxigraph as ox
 
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, Parameter
-from cancerkg.rdf.iris import BASE, DATASET, GRAPH
-from cancerkg.store.protocol import QueryResult, Store, Term
+from cancerkg.rdf.iris import BASE, DATASET, DCTERMS, GRAPH, RDF_TYPE, XSD_BOOLEAN
+from cancerkg.rdf.terms import QueryResult, Term
+from cancerkg.store.protocol import Store
 
-BOOLEAN = ox.NamedNode("http://www.w3.org/2001/XMLSchema#boolean")
-RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-DCTERMS_SOURCE = "http://purl.org/dc/terms/source"
+BOOLEAN = ox.NamedNode(XSD_BOOLEAN)
+DCTERMS_SOURCE = DCTERMS + "source"
 ONTOLOGY_GRAPHS = GRAPH + "ontology/"
 SHAPES_GRAPHS = GRAPH + "shapes/"
 

@@ -17,12 +17,12 @@ import pyoxigraph as ox
 
 from cancerkg import __version__
 from cancerkg.internal_queries import internal_query
-from cancerkg.rdf.iris import BASE, DATASET
+from cancerkg.rdf.iris import BASE, DATASET, XSD
+from cancerkg.rdf.terms import Term
 from cancerkg.store import releases
-from cancerkg.store.protocol import Store, Term
+from cancerkg.store.protocol import Store
 
 CATALOG = BASE + "catalog"
-XSD = "http://www.w3.org/2001/XMLSchema#"
 IANA = "http://www.iana.org/assignments/media-types/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 FORMATS = {

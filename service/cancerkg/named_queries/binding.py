@@ -20,10 +20,10 @@ import pyoxigraph as ox
 from cancerkg.errors import ParameterError
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import BINDING_BLOCK, NamedQuery, Parameter, block_variables
-from cancerkg.rdf.iris import ID
-from cancerkg.store.protocol import Store, Term
+from cancerkg.rdf.iris import ID, XSD
+from cancerkg.rdf.terms import Term
+from cancerkg.store.protocol import Store
 
-XSD = "http://www.w3.org/2001/XMLSchema#"
 MAX_TEXT = 200
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
 _LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(?:-[a-zA-Z0-9]{1,8})*")

@@ -18,7 +18,8 @@ from cancerkg.errors import InputError, UnknownQueryError
 from cancerkg.rdf.iris import QUERIES
 
 PARAM_TYPES = ("iri", "string", "search", "language", "date", "integer", "boolean", "country")
-# Kinds of thing whose slug may stand for the full IRI (GUIDE §2 `id/{kind}/{slug}`).
+# Kinds of thing whose slug may stand for the full IRI
+# (docs/architecture.md, Contracts: `id/{kind}/{slug}`).
 ENTITY_KINDS = (
     "network",
     "organisation",

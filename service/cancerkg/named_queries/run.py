@@ -13,7 +13,8 @@ from cancerkg.build.sources import query_folder
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.named_queries.binding import bind_arguments
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query, parse_named_query
-from cancerkg.store.protocol import QueryResult, Store
+from cancerkg.rdf.terms import QueryResult
+from cancerkg.store.protocol import Store
 
 
 def available_queries(folder: Path | None = None) -> list[str]:

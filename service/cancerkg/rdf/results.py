@@ -10,9 +10,9 @@ from collections.abc import Iterable
 
 import pyoxigraph as ox
 
-from cancerkg.build.dumps import PREFIXES
 from cancerkg.errors import InputError
-from cancerkg.store.protocol import QueryResult, Term
+from cancerkg.rdf.iris import PREFIXES, compact_iri
+from cancerkg.rdf.terms import QueryResult, Term
 
 TABULAR_FORMATS = {
     "json": ox.QueryResultsFormat.JSON,
@@ -64,10 +64,7 @@ def compact(term: Term | None) -> str:
     if term is None:
         return ""
     if isinstance(term, ox.NamedNode):
-        for prefix, namespace in PREFIXES.items():
-            if term.value.startswith(namespace):
-                return f"{prefix}:{term.value[len(namespace) :]}"
-        return term.value
+        return compact_iri(term.value) or term.value
     if isinstance(term, ox.BlankNode):
         return f"_:{term.value}"
     return term.value

@@ -15,7 +15,7 @@ from rdflib.plugins.sparql.parser import parseQuery
 from rdflib.term import Identifier
 
 from cancerkg.errors import QuerySyntaxError
-from cancerkg.store.protocol import QueryResult, Term
+from cancerkg.rdf.terms import QueryResult, Term
 
 # rdflib would fetch FROM / FROM NAMED IRIs from the web: any client could make the server fetch
 # any URL (SSRF). The dataset is what was loaded, nothing more.

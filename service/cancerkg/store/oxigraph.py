@@ -18,7 +18,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from cancerkg.errors import QuerySyntaxError, StoreNotFoundError
-from cancerkg.store.protocol import QueryResult, Term
+from cancerkg.rdf.terms import QueryResult, Term
 
 MERGE_NAMED_GRAPHS = "INSERT { ?s ?p ?o } WHERE { GRAPH ?g { ?s ?p ?o } }"
 

@@ -6,12 +6,11 @@ comparison are written once.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol, TypeAlias
+from typing import Protocol
 
 import pyoxigraph as ox
 
-Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
-QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]
+from cancerkg.rdf.terms import QueryResult, Term
 
 
 class Store(Protocol):

@@ -25,7 +25,8 @@ from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from cancerkg.errors import InputError, QuerySyntaxError, RemoteEndpointError
-from cancerkg.store.protocol import QueryResult, Term
+from cancerkg.rdf.iris import XSD_BOOLEAN
+from cancerkg.rdf.terms import QueryResult, Term
 
 GRAPH_PREFIX = "https://w3id.org/cancerkg/graph/"
 RESULTS_ACCEPT = "application/sparql-results+json"
@@ -217,7 +218,6 @@ class RemoteStore:
         return body, media_type.lower()
 
 
-XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 CANONICAL_BOOLEAN = {"1": "true", "0": "false"}
 
 

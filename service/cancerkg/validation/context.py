@@ -1,8 +1,8 @@
 """The slice of the published graph a submission needs as context, taken from the built store.
 
 Validating a submission inside the whole published graph would re-validate everything on each
-request (pyshacl: 7 s at 100k triples, GUIDE §6). Instead the data graph is the submission plus
-what its references need: the class hierarchy (so SHACL sees a ckg:CancerCentre as a
+request (pyshacl: 7 s at 100k triples, docs/architecture.md). Instead the data graph is the
+submission plus what its references need: the class hierarchy (so SHACL sees a ckg:CancerCentre as a
 ckg:Institution) and, for every term the submission mentions, its types and the nodes that
 already carry it as an identifier. The queries live in shapes/context*.rq.
 

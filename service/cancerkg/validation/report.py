@@ -21,32 +21,13 @@ from rdflib.collection import Collection
 from rdflib.namespace import RDF, SH
 from rdflib.term import Node
 
-from cancerkg.build.dumps import PREFIXES
 from cancerkg.errors import InputError
+from cancerkg.rdf.iris import ID_PREFIXES, PREFIXES, XSD_STRING, compact_iri
 
 SEVERITIES = ("Violation", "Warning", "Info")
 FAIL_ON = {"violation": {"Violation"}, "warning": {"Violation", "Warning"}}
 REPORT_FORMATS = {"turtle": "turtle", "json-ld": "json-ld"}
-PREFIXES_FOR_REPORTS = {
-    **PREFIXES,
-    "ckgsh": "https://w3id.org/cancerkg/shapes#",
-    "net": "https://w3id.org/cancerkg/id/network/",
-    "orgn": "https://w3id.org/cancerkg/id/organisation/",
-    "proj": "https://w3id.org/cancerkg/id/project/",
-    "ini": "https://w3id.org/cancerkg/id/initiative/",
-    "wp": "https://w3id.org/cancerkg/id/work-package/",
-    "tf": "https://w3id.org/cancerkg/id/task-force/",
-    "dom": "https://w3id.org/cancerkg/id/domain/",
-    "scheme": "https://w3id.org/cancerkg/id/scheme/",
-    "mem": "https://w3id.org/cancerkg/id/membership/",
-    "obs": "https://w3id.org/cancerkg/id/observation/",
-    "acc": "https://w3id.org/cancerkg/id/accreditation/",
-    "fund": "https://w3id.org/cancerkg/id/funding-programme/",
-    "grant": "https://w3id.org/cancerkg/id/grant/",
-    "role": "https://w3id.org/cancerkg/id/role/",
-    "status": "https://w3id.org/cancerkg/id/accreditation-status/",
-    "country": "http://publications.europa.eu/resource/authority/country/",
-}
+PREFIXES_FOR_REPORTS = PREFIXES | ID_PREFIXES
 _PLACEHOLDER = re.compile(r"\{[?$](this|value|path)\}")
 
 
@@ -147,7 +128,7 @@ def show(term: Node | None) -> str | None:
         text = json.dumps(str(term), ensure_ascii=False)
         if term.language:
             return f"{text}@{term.language}"
-        if term.datatype and str(term.datatype) != str(PREFIXES["xsd"]) + "string":
+        if term.datatype and str(term.datatype) != XSD_STRING:
             return f"{text}^^{_compact_iri(str(term.datatype))}"
         return text
     return str(term)
@@ -177,11 +158,7 @@ def show_path(graph: Graph, path: Node | None) -> str | None:
 
 
 def _compact_iri(iri: str) -> str:
-    for prefix, namespace in PREFIXES_FOR_REPORTS.items():
-        local = iri[len(namespace) :]
-        if iri.startswith(namespace) and re.fullmatch(r"[A-Za-z0-9_][A-Za-z0-9_.-]*", local):
-            return f"{prefix}:{local}"
-    return f"<{iri}>"
+    return compact_iri(iri, PREFIXES_FOR_REPORTS) or f"<{iri}>"
 
 
 def _shorten_iris(message: str) -> str:

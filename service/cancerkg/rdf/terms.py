@@ -1,0 +1,12 @@
+"""The RDF term and query-result types every layer passes around: pyoxigraph's, whatever the
+backend, so rendering and comparison are written once."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TypeAlias
+
+import pyoxigraph as ox
+
+Term: TypeAlias = ox.NamedNode | ox.BlankNode | ox.Literal
+QueryResult: TypeAlias = ox.QuerySolutions | ox.QueryBoolean | Iterable[ox.Triple]
