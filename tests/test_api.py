@@ -74,6 +74,21 @@ def test_accept_header_selects_csv(client: TestClient) -> None:
     assert answer.headers["content-type"].startswith("text/csv")
 
 
+@pytest.mark.parametrize(
+    ("accept", "media"),
+    [
+        ("text/csv;q=0", "application/json"),  # q=0: "anything but CSV"
+        ("text/csv;q=0.2, text/tab-separated-values", "text/tab-separated-values"),
+        ("application/json, text/csv;q=0.5", "application/json"),
+        ("*/*", "application/json"),
+    ],
+)
+def test_accept_is_negotiated_not_searched(client: TestClient, accept: str, media: str) -> None:
+    answer = client.get("/api/queries/network-overview", headers={"Accept": accept})
+    assert answer.status_code == 200
+    assert answer.headers["content-type"].startswith(media)
+
+
 def test_errors_are_json_with_status(client: TestClient) -> None:
     missing = client.get("/api/queries/network-members")
     assert missing.status_code == 400 and "valid parameters" in missing.json()["detail"]

@@ -199,10 +199,10 @@ def test_pages_are_compressed(client: TestClient) -> None:
 
 
 def test_negotiation_rules() -> None:
-    assert negotiate(BROWSER).format == "html"
-    assert negotiate(None).format == "turtle"
-    assert negotiate("application/json").format == "json-ld"
-    assert negotiate("text/*;q=0.5, application/n-triples").format == "nt"
-    assert negotiate("text/html;q=0.1, text/turtle;q=0.9").format == "turtle"
+    assert negotiate(BROWSER).name == "html"
+    assert negotiate(None).name == "turtle"
+    assert negotiate("application/json").name == "json-ld"
+    assert negotiate("text/*;q=0.5, application/n-triples").name == "nt"
+    assert negotiate("text/html;q=0.1, text/turtle;q=0.9").name == "turtle"
     assert split_extension("euracan.ttl")[0] == "euracan"
     assert split_extension("jane-2")[1] is None

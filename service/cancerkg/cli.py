@@ -27,6 +27,7 @@ from cancerkg.build.pipeline import build as run_build
 from cancerkg.errors import CancerKGError, StoreNotFoundError
 from cancerkg.graph.stats import compute_stats
 from cancerkg.named_queries.run import parse_assignments, query_titles, run_query
+from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
 from cancerkg.rdf.results import compact, serialize
 from cancerkg.settings import Settings, normalise_base_url
 from cancerkg.store import releases
@@ -160,14 +161,14 @@ def export(
         else "SELECT ?s ?p ?o ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
     )
     with _store(store, backend) as opened:
-        result = opened.query(text)
         if keep_graphs:
-            assert isinstance(result, ox.QuerySolutions)
+            result = opened.query(text)
+            assert isinstance(result, ox.QuerySolutions)  # quads keep pyoxigraph's own terms
             quads = [ox.Quad(r["s"], r["p"], r["o"], r["g"]) for r in result]
-            fmt_map = {"nquads": ox.RdfFormat.N_QUADS, "trig": ox.RdfFormat.TRIG}
-            sys.stdout.buffer.write(ox.serialize(quads, format=fmt_map[fmt]) or b"")
+            dataset_format = by_name(fmt, GRAPH_FORMATS).rdf
+            sys.stdout.buffer.write(ox.serialize(quads, format=dataset_format) or b"")
         else:
-            sys.stdout.buffer.write(serialize(result, fmt))
+            sys.stdout.buffer.write(serialize(opened.query(text), fmt))
     sys.stdout.flush()
 
 

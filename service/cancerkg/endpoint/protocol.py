@@ -23,14 +23,14 @@ from cancerkg.errors import (
     FederationError,
     InputError,
     MethodNotAllowedError,
-    NotAcceptableError,
     QuerySyntaxError,
     QueryTooLongError,
     UnsupportedMediaTypeError,
     UpdateRefusedError,
 )
-from cancerkg.rdf import results
-from cancerkg.rdf.iris import FORMATS, RDF_TYPE, SD, XSD_STRING
+from cancerkg.rdf import formats, results
+from cancerkg.rdf.formats import GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, Format
+from cancerkg.rdf.iris import RDF_TYPE, SD, XSD_STRING
 from cancerkg.store.protocol import Store
 
 FORM = "application/x-www-form-urlencoded"
@@ -39,65 +39,11 @@ SPARQL_UPDATE = "application/sparql-update"
 # A graph that never exists: the protocol's "only named graphs given" means an empty default graph.
 EMPTY_GRAPH = "urn:x-cancerkg:empty-default-graph"
 
-# Result kind -> media types we write, first one the default; each maps to a results.serialize key.
-MEDIA_TYPES: dict[str, dict[str, str]] = {
-    "tabular": {
-        "application/sparql-results+json": "json",
-        "application/sparql-results+xml": "xml",
-        "text/csv": "csv",
-        "text/tab-separated-values": "tsv",
-        "application/json": "json",
-        "application/xml": "xml",
-        "text/xml": "xml",
-    },
-    "boolean": {
-        "application/sparql-results+json": "json",
-        "application/sparql-results+xml": "xml",
-        "application/json": "json",
-        "application/xml": "xml",
-        "text/xml": "xml",
-    },
-    "graph": {
-        "text/turtle": "turtle",
-        "application/n-triples": "nt",
-        "application/ld+json": "json-ld",
-        "application/rdf+xml": "xml",
-        "application/n-quads": "nquads",
-        "application/trig": "trig",
-        "application/x-turtle": "turtle",
-        "text/plain": "nt",
-        "application/json": "json-ld",
-        "application/xml": "xml",
-    },
-}
-# Short names for the `format` parameter (YASGUI, Virtuoso and rdflib-endpoint users send these).
-FORMAT_NAMES = {
-    "json": ("application/sparql-results+json", "application/ld+json"),
-    "xml": ("application/sparql-results+xml", "application/rdf+xml"),
-    "csv": ("text/csv",),
-    "tsv": ("text/tab-separated-values",),
-    "turtle": ("text/turtle",),
-    "ttl": ("text/turtle",),
-    "nt": ("application/n-triples",),
-    "ntriples": ("application/n-triples",),
-    "json-ld": ("application/ld+json",),
-    "jsonld": ("application/ld+json",),
-    "rdfxml": ("application/rdf+xml",),
-    "rdf": ("application/rdf+xml",),
-    "nquads": ("application/n-quads",),
-    "trig": ("application/trig",),
-}
-RESULT_FORMAT_IRIS = {
-    "application/sparql-results+json": "SPARQL_Results_JSON",
-    "application/sparql-results+xml": "SPARQL_Results_XML",
-    "text/csv": "SPARQL_Results_CSV",
-    "text/tab-separated-values": "SPARQL_Results_TSV",
-    "text/turtle": "Turtle",
-    "application/n-triples": "N-Triples",
-    "application/ld+json": "JSON-LD",
-    "application/rdf+xml": "RDF_XML",
-    "application/n-quads": "N-Quads",
-    "application/trig": "TriG",
+# What each kind of result can be written as, in the server's order of preference.
+OFFERED: dict[str, tuple[Format, ...]] = {
+    "tabular": RESULT_FORMATS,
+    "boolean": RESULT_FORMATS,
+    "graph": GRAPH_FORMATS,
 }
 # A base IRI pasted into the query text must not be able to end the IRI and add query text.
 SAFE_IRI = re.compile(r"[^\s<>\"{}|^`\\]+")
@@ -249,31 +195,25 @@ def negotiate(
 ) -> tuple[str, str]:
     """The media type and serialiser key for a result kind (tabular, boolean, graph).
 
-    `format` wins over Accept; Accept is matched with q-values by python-mimeparse. With no
-    match: the default if `fallback`, else 406.
+    `format` (a short name or a media type) wins over Accept; Accept goes through the one
+    content negotiation (cancerkg.rdf.formats). With no match: the default if `fallback`, else
+    406.
     """
-    offered = MEDIA_TYPES[kind]
+    offered = OFFERED[kind]
     if fmt:
-        for media_type in FORMAT_NAMES.get(fmt.lower(), (fmt.lower(),)):
-            if media_type in offered:
-                return media_type, offered[media_type]
-        raise InputError(
-            f"format {fmt!r} does not fit this result; use one of: "
-            + ", ".join(sorted({k for k, v in FORMAT_NAMES.items() if set(v) & set(offered)}))
-        )
-    default = next(iter(offered))
-    if not accept or not accept.strip():
-        return default, offered[default]
-    # mimeparse prefers the later entry on ties, so the default goes last.
-    choice = str(mimeparse.best_match(list(reversed(offered)), accept) or "")
-    if choice:
-        return choice, offered[choice]
-    if fallback:
-        return default, offered[default]
-    raise NotAcceptableError(
-        f"no result format fits Accept: {accept}; this result is available as: "
-        + ", ".join(offered)
-    )
+        try:
+            chosen = formats.by_name(fmt, offered, f"format for this {kind} result")
+        except InputError:
+            names = ", ".join(
+                sorted({f.name for f in offered} | {n for f in offered for n in f.names})
+            )
+            raise InputError(
+                f"format {fmt!r} does not fit this result; use one of: {names}"
+            ) from None
+        return chosen.media_type, chosen.name
+    aliases = RESULT_ALIASES if kind != "graph" else None
+    chosen, media_type = formats.negotiate(accept, offered, aliases=aliases, fallback=fallback)
+    return media_type, chosen.name
 
 
 def service_description(
@@ -293,8 +233,8 @@ def service_description(
         triple(SD + "feature", ox.NamedNode(SD + "UnionDefaultGraph")),
         *([triple(SD + "feature", ox.NamedNode(SD + "BasicFederatedQuery"))] if federated else []),
         *(
-            triple(SD + "resultFormat", ox.NamedNode(FORMATS + name))
-            for name in RESULT_FORMAT_IRIS.values()
+            triple(SD + "resultFormat", ox.NamedNode(str(f.iri)))
+            for f in (*RESULT_FORMATS, *GRAPH_FORMATS)
         ),
     ]
     media_type, key = negotiate("graph", accept, fmt, fallback=True)

@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from cancerkg.internal_queries import internal_query
 from cancerkg.rdf.iris import COUNTRY
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Store, ask, select
 
 TILE = 56
 GAP = 4
@@ -57,18 +57,16 @@ def europe_tiles() -> list[Tile]:
 
 def applies(store: Store, iri: str) -> bool:
     """Whether a resource is something with members across Europe (network, project, domain)."""
-    result = store.query(
-        internal_query("coverage-applies"), substitutions={"resource": ox.NamedNode(iri)}
+    return ask(
+        store, internal_query("coverage-applies"), substitutions={"resource": ox.NamedNode(iri)}
     )
-    return bool(result)
 
 
 def member_counts(store: Store, iri: str) -> dict[str, int]:
     """Current members per country IRI of a network, project, unit or domain."""
-    result = store.query(
-        internal_query("coverage-members"), substitutions={"resource": ox.NamedNode(iri)}
+    result = select(
+        store, internal_query("coverage-members"), substitutions={"resource": ox.NamedNode(iri)}
     )
-    assert isinstance(result, ox.QuerySolutions)
     counts: dict[str, int] = {}
     for row in result:
         country, members = row["country"], row["members"]

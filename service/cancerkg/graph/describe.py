@@ -14,8 +14,8 @@ import pyoxigraph as ox
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, Parameter
 from cancerkg.rdf.iris import BASE, DATASET, DCTERMS, GRAPH, RDF_TYPE, XSD_BOOLEAN
-from cancerkg.rdf.terms import QueryResult, Term
-from cancerkg.store.protocol import Store
+from cancerkg.rdf.terms import Term, term_text
+from cancerkg.store.protocol import Row, Store, ask, construct, select
 
 BOOLEAN = ox.NamedNode(XSD_BOOLEAN)
 DCTERMS_SOURCE = DCTERMS + "source"
@@ -92,13 +92,13 @@ class ResourceView:
 
 def exists(store: Store, iri: str) -> bool:
     """Whether the graph mentions `iri` at all (as subject or object)."""
-    return bool(store.query(internal_query("describe-exists"), substitutions=_bind(iri)))
+    return ask(store, internal_query("describe-exists"), substitutions=_bind(iri))
 
 
 def describe(store: Store, iri: str) -> list[ox.Triple]:
     """The linked-data description: outgoing and incoming triples, neighbours' labels, and the
     blank nodes the resource owns."""
-    return _triples(store.query(internal_query("describe-resource"), substitutions=_bind(iri)))
+    return construct(store, internal_query("describe-resource"), substitutions=_bind(iri))
 
 
 def graphs_with_prefix(store: Store, prefix: str) -> list[ox.Triple]:
@@ -106,12 +106,12 @@ def graphs_with_prefix(store: Store, prefix: str) -> list[ox.Triple]:
     graphs = [g for g in store.named_graphs() if g.startswith(prefix)]
     if not graphs:
         return []
-    return _triples(store.query(internal_query("describe-graphs"), default_graphs=graphs))
+    return construct(store, internal_query("describe-graphs"), default_graphs=graphs)
 
 
 def schema_org(store: Store, iri: str) -> list[ox.Triple]:
     """A schema.org view of the resource, for the JSON-LD a page embeds for search engines."""
-    return _triples(store.query(internal_query("page-schema-org"), substitutions=_bind(iri)))
+    return construct(store, internal_query("page-schema-org"), substitutions=_bind(iri))
 
 
 def label_of(store: Store, iri: str) -> str:
@@ -146,7 +146,9 @@ def resource_view(store: Store, iri: str) -> ResourceView:
         _membership(row) for row in _rows(store, "page-memberships", iri, "membership")
     ]
     view.graphs = [
-        GraphShare(_value(row["graph"]), _value(row["title"]), int(_value(row["triples"]) or 0))
+        GraphShare(
+            term_text(row["graph"]), term_text(row["title"]), int(term_text(row["triples"]) or 0)
+        )
         for row in _rows(store, "page-provenance", iri, "graph")
     ]
     return view
@@ -165,14 +167,14 @@ def is_canonical(iri: str) -> bool:
 def _membership(row: Row) -> MembershipRow:
     country = row["country"]
     return MembershipRow(
-        membership=_value(row["membership"]),
-        side=_value(row["side"]),
+        membership=term_text(row["membership"]),
+        side=term_text(row["side"]),
         other=_link(row["other"], row["otherLabel"], True),
         country=_link(country, row["countryLabel"], True) if country is not None else None,
-        roles=_value(row["roles"]),
-        start=_value(row["start"]),
-        end=_value(row["end"]),
-        source=_value(row["source"]),
+        roles=term_text(row["roles"]),
+        start=term_text(row["start"]),
+        end=term_text(row["end"]),
+        source=term_text(row["source"]),
         low_confidence=row["confidence"] is not None,
     )
 
@@ -190,31 +192,15 @@ def _link(term: Term | None, label: Term | None, described: Term | bool | None =
     return Link(term, text, bool(described))
 
 
-def _value(term: Term | None) -> str:
-    return "" if term is None else term.value
-
-
 def _bind(iri: str) -> dict[str, Term]:
     return {"resource": ox.NamedNode(iri)}
-
-
-Row = dict[str, Term | None]
 
 
 def _rows(store: Store, name: str, iri: str, key: str) -> list[Row]:
     """The rows that bind `key` (rdflib answers an aggregate over no match with one empty row),
     as plain dicts: pyoxigraph's solution objects must not outlive the thread that made them."""
-    result = store.query(internal_query(name), substitutions=_bind(iri))
-    assert isinstance(result, ox.QuerySolutions)
-    names = [variable.value for variable in result.variables]
-    rows = [{n: solution[n] for n in names} for solution in result]
-    return [row for row in rows if row[key] is not None]
-
-
-def _triples(result: QueryResult) -> list[ox.Triple]:
-    """The triples of a CONSTRUCT result (the .rq files named here are all CONSTRUCTs)."""
-    assert not isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
-    return list(result)
+    result = select(store, internal_query(name), substitutions=_bind(iri))
+    return [row for row in result if row[key] is not None]
 
 
 def describe_query(store: Store, query: NamedQuery) -> list[ox.Triple]:
@@ -228,12 +214,10 @@ def describe_query(store: Store, query: NamedQuery) -> list[ox.Triple]:
         "text": ox.Literal(query.text),
         "dataset": ox.NamedNode(DATASET),
     }
-    triples = _triples(store.query(internal_query("query-description"), substitutions=bindings))
+    triples = construct(store, internal_query("query-description"), substitutions=bindings)
     for parameter in query.parameters:
-        triples += _triples(
-            store.query(
-                internal_query("query-parameter"), substitutions=_parameter(query, parameter)
-            )
+        triples += construct(
+            store, internal_query("query-parameter"), substitutions=_parameter(query, parameter)
         )
     return triples
 

@@ -17,9 +17,10 @@ import pyoxigraph as ox
 from cancerkg.errors import ParameterError
 from cancerkg.named_queries.binding import filled_internal_query, to_term
 from cancerkg.named_queries.catalog import ENTITY_KINDS, Parameter
-from cancerkg.named_queries.run import run_query
+from cancerkg.named_queries.run import select_named
 from cancerkg.rdf.iris import ID
-from cancerkg.store.protocol import Store
+from cancerkg.rdf.terms import term_text
+from cancerkg.store.protocol import Rows, Store, select
 
 MAX_PATH_STEPS = 6
 MAX_PATHS = 20
@@ -74,36 +75,34 @@ def resolve_entity(store: Store, name: str, text: str) -> ox.NamedNode:
 def search_entities(store: Store, text: str, lang: str | None = None) -> list[dict[str, str]]:
     """Label search through the named query label-search (case and accents ignored)."""
     arguments = {"text": text, **({"lang": lang} if lang else {})}
-    result = run_query(store, "label-search", arguments)
-    assert isinstance(result, ox.QuerySolutions)
+    result = select_named(store, "label-search", arguments)
     found: dict[str, dict[str, str]] = {}
     for row in result:
-        iri = _value(row["entity"])
+        iri = term_text(row["entity"])
         entry = found.setdefault(
             iri,
             {
                 "iri": iri,
-                "label": _value(row["label"]),
-                "matched": _value(row["matched"]),
+                "label": term_text(row["label"]),
+                "matched": term_text(row["matched"]),
                 "type": "",
             },
         )
-        entry["type"] = entry["type"] or _value(row["type"])
+        entry["type"] = entry["type"] or term_text(row["type"])
     return list(found.values())
 
 
 def entity_relations(store: Store, iri: ox.NamedNode) -> list[RelationGroup]:
     """The neighbours of a thing grouped by (relation, direction), with labels."""
-    result = store.query(filled_internal_query("relations-of", {"entity": iri}))
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, filled_internal_query("relations-of", {"entity": iri}))
     groups: dict[tuple[str, str], RelationGroup] = {}
     for row in result:
-        relation, direction = _value(row["relation"]), _value(row["direction"])
+        relation, direction = term_text(row["relation"]), term_text(row["direction"])
         group = groups.setdefault(
             (relation, direction),
-            RelationGroup(relation, _value(row["relationLabel"]) or None, direction),
+            RelationGroup(relation, term_text(row["relationLabel"]) or None, direction),
         )
-        group.entities.append(Entity(_value(row["other"]), _value(row["otherLabel"]) or None))
+        group.entities.append(Entity(term_text(row["other"]), term_text(row["otherLabel"]) or None))
     return list(groups.values())
 
 
@@ -123,11 +122,11 @@ def shortest_paths(
     for _ in range(max_steps):
         reached: dict[str, list[tuple[str, str, str]]] = {}
         for row in _steps(store, frontier):
-            node, nxt = _value(row["node"]), _value(row["next"])
+            node, nxt = term_text(row["node"]), term_text(row["next"])
             if nxt in parents:
                 continue
             reached.setdefault(nxt, []).append(
-                (node, _value(row["relation"]), _value(row["direction"]))
+                (node, term_text(row["relation"]), term_text(row["direction"]))
             )
         parents.update(reached)
         if target.value in reached:
@@ -138,9 +137,8 @@ def shortest_paths(
     return []
 
 
-def _steps(store: Store, frontier: Sequence[ox.NamedNode]) -> ox.QuerySolutions:
-    result = store.query(filled_internal_query("relation-steps", {"node": frontier}))
-    assert isinstance(result, ox.QuerySolutions)
+def _steps(store: Store, frontier: Sequence[ox.NamedNode]) -> Rows:
+    result = select(store, filled_internal_query("relation-steps", {"node": frontier}))
     return result
 
 
@@ -172,9 +170,8 @@ def labels_of(store: Store, iris: Sequence[str]) -> dict[str, str]:
     if not iris:
         return {}
     terms = [ox.NamedNode(i) for i in iris]
-    result = store.query(filled_internal_query("relations-labels", {"entity": terms}))
-    assert isinstance(result, ox.QuerySolutions)
-    return {_value(row["entity"]): _value(row["label"]) for row in result}
+    result = select(store, filled_internal_query("relations-labels", {"entity": terms}))
+    return {term_text(row["entity"]): term_text(row["label"]) for row in result}
 
 
 def coverage(
@@ -188,17 +185,15 @@ def coverage(
         if network is not None
         else ("member-counts-by-domain", {"domain": domain or ""})
     )
-    counted = run_query(store, name, argument)
-    assert isinstance(counted, ox.QuerySolutions)
-    members = {_value(row["country"]): int(_value(row["members"])) for row in counted}
-    countries = store.query(filled_internal_query("relations-countries", {}))
-    assert isinstance(countries, ox.QuerySolutions)
+    counted = select_named(store, name, argument)
+    members = {term_text(row["country"]): int(term_text(row["members"])) for row in counted}
+    countries = select(store, filled_internal_query("relations-countries", {}))
     cells = [
         CoverageCell(
-            _value(row["country"]),
-            _value(row["code"]),
-            _value(row["label"]) or None,
-            members.get(_value(row["country"]), 0),
+            term_text(row["country"]),
+            term_text(row["code"]),
+            term_text(row["label"]) or None,
+            members.get(term_text(row["country"]), 0),
         )
         for row in countries
     ]
@@ -208,10 +203,6 @@ def coverage(
 def short_id(iri: str) -> str | None:
     """`kind/slug` for our own things (the path of their API URLs), else None."""
     return iri[len(ID) :] if iri.startswith(ID) else None
-
-
-def _value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> str:
-    return "" if term is None or isinstance(term, ox.Triple) else term.value
 
 
 # --- whole answers of the relationship API, as the query workers compute them -----------------

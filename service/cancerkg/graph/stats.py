@@ -5,10 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import pyoxigraph as ox
-
 from cancerkg.internal_queries import internal_query
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Store, select
 
 
 @dataclass(frozen=True)
@@ -34,11 +32,10 @@ def compute_stats(store: Store) -> Stats:
 
 def _pairs(store: Store, name: str) -> list[tuple[str, int]]:
     """Rows of (label, count) from a two-column query (or a one-column count)."""
-    result = store.query(internal_query(name))
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, internal_query(name))
     rows: list[tuple[str, int]] = []
     for solution in result:
-        values = [solution[i] for i in range(len(result.variables))]
+        values = [solution[name] for name in result.variables]
         count = values[-1]
         key = values[0].value if len(values) > 1 and values[0] is not None else ""
         rows.append((key, int(count.value) if count is not None else 0))

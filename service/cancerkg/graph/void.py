@@ -20,7 +20,7 @@ from cancerkg.internal_queries import internal_query
 from cancerkg.rdf.iris import BASE, DATASET, XSD
 from cancerkg.rdf.terms import Term
 from cancerkg.store import releases
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Store, construct
 
 CATALOG = BASE + "catalog"
 IANA = "http://www.iana.org/assignments/media-types/"
@@ -135,6 +135,4 @@ def _datetime(value: str) -> ox.Literal:
 
 
 def _construct(store: Store, name: str, bindings: dict[str, Term]) -> list[ox.Triple]:
-    result = store.query(internal_query(name), substitutions=bindings)
-    assert not isinstance(result, ox.QuerySolutions | ox.QueryBoolean)
-    return list(result)
+    return construct(store, internal_query(name), substitutions=bindings)

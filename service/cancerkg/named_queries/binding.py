@@ -22,7 +22,7 @@ from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import BINDING_BLOCK, NamedQuery, Parameter, block_variables
 from cancerkg.rdf.iris import ID, XSD
 from cancerkg.rdf.terms import Term
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Store, ask, select
 
 MAX_TEXT = 200
 _SLUG = re.compile(r"[a-z0-9][a-z0-9-]*")
@@ -108,8 +108,7 @@ def _to_iri(parameter: Parameter, raw: str, store: Store) -> Term:
 
 
 def _exists(store: Store, iri: ox.NamedNode) -> bool:
-    result = store.query(filled_internal_query("binding-entity-exists", {"entity": iri}))
-    return bool(result)
+    return ask(store, filled_internal_query("binding-entity-exists", {"entity": iri}))
 
 
 def _to_country(parameter: Parameter, raw: str, store: Store) -> Term:
@@ -119,8 +118,7 @@ def _to_country(parameter: Parameter, raw: str, store: Store) -> Term:
     if not re.fullmatch(r"[A-Za-z]{2,3}", raw):
         raise ParameterError(f"{parameter.name}: a country is an ISO code (PL, POL) or an IRI")
     code = ox.Literal(raw.upper())
-    result = store.query(filled_internal_query("binding-country-by-code", {"code": code}))
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, filled_internal_query("binding-country-by-code", {"code": code}))
     for solution in result:
         country = solution["country"]
         if isinstance(country, ox.NamedNode):

@@ -14,7 +14,7 @@ from cancerkg.errors import InputError, ParameterError
 from cancerkg.named_queries.binding import bind_arguments
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query, parse_named_query
 from cancerkg.rdf.terms import QueryResult
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Rows, Store, select
 
 
 def available_queries(folder: Path | None = None) -> list[str]:
@@ -45,6 +45,13 @@ def run_query(
 ) -> QueryResult:
     """Run a named query (or .rq file) with its parameters bound as typed RDF terms."""
     return store.query(bound_query(store, name_or_path, arguments))
+
+
+def select_named(
+    store: Store, name_or_path: str, arguments: Mapping[str, str] | None = None
+) -> Rows:
+    """Run a named SELECT query with its parameters bound; its rows, read whole."""
+    return select(store, bound_query(store, name_or_path, arguments))
 
 
 def bound_query(store: Store, name_or_path: str, arguments: Mapping[str, str] | None = None) -> str:

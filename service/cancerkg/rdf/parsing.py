@@ -12,41 +12,19 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cancerkg.errors import InputError, SourceSyntaxError
+from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
 
-FORMATS: dict[str, ox.RdfFormat] = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "trig": ox.RdfFormat.TRIG,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "xml": ox.RdfFormat.RDF_XML,
-    "json-ld": ox.RdfFormat.JSON_LD,
-}
+# Source files the build reads, by suffix (the table's extensions: .ttl, .nt, .jsonld, ...).
 RDF_FORMAT_BY_SUFFIX: dict[str, ox.RdfFormat] = {
-    ".ttl": ox.RdfFormat.TURTLE,
-    ".trig": ox.RdfFormat.TRIG,
-    ".nt": ox.RdfFormat.N_TRIPLES,
-    ".nq": ox.RdfFormat.N_QUADS,
-    ".rdf": ox.RdfFormat.RDF_XML,
-    ".jsonld": ox.RdfFormat.JSON_LD,
-}
-ALIASES = {
-    "ttl": "turtle",
-    "ntriples": "nt",
-    "n-triples": "nt",
-    "nq": "nquads",
-    "rdfxml": "xml",
-    "rdf": "xml",
-    "jsonld": "json-ld",
+    "." + f.extension: f.rdf for f in GRAPH_FORMATS if f.rdf is not None
 }
 
 
 def rdf_format(name: str) -> ox.RdfFormat:
     """The pyoxigraph format for a user-facing format name."""
-    key = ALIASES.get(name.lower(), name.lower())
-    if key not in FORMATS:
-        valid = ", ".join(sorted(FORMATS))
-        raise InputError(f"unknown RDF format {name!r}; use one of: {valid}")
-    return FORMATS[key]
+    rdf = by_name(name, GRAPH_FORMATS, "RDF format").rdf
+    assert rdf is not None  # every graph format is an RDF syntax
+    return rdf
 
 
 def format_for_path(path: Path) -> ox.RdfFormat:

@@ -11,23 +11,13 @@ from collections.abc import Iterable
 import pyoxigraph as ox
 
 from cancerkg.errors import InputError
+from cancerkg.rdf import formats
+from cancerkg.rdf.formats import RESULT_FORMATS
 from cancerkg.rdf.iris import PREFIXES, compact_iri
 from cancerkg.rdf.terms import QueryResult, Term
 
-TABULAR_FORMATS = {
-    "json": ox.QueryResultsFormat.JSON,
-    "xml": ox.QueryResultsFormat.XML,
-    "csv": ox.QueryResultsFormat.CSV,
-    "tsv": ox.QueryResultsFormat.TSV,
-}
-GRAPH_FORMATS = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "nt": ox.RdfFormat.N_TRIPLES,
-    "json-ld": ox.RdfFormat.JSON_LD,
-    "xml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
+TABULAR_FORMATS = {f.name: f.results for f in RESULT_FORMATS if f.results is not None}
+GRAPH_FORMATS = {f.name: f.rdf for f in formats.GRAPH_FORMATS if f.rdf is not None}
 
 
 def serialize(result: QueryResult, fmt: str) -> bytes:

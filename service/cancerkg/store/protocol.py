@@ -5,11 +5,13 @@ comparison are written once.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from typing import Protocol
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, TypeAlias
 
 import pyoxigraph as ox
 
+from cancerkg.errors import InputError
 from cancerkg.rdf.terms import QueryResult, Term
 
 
@@ -47,9 +49,76 @@ class Store(Protocol):
         ...
 
 
-def is_select(result: QueryResult) -> bool:
-    return isinstance(result, ox.QuerySolutions)
+Row: TypeAlias = dict[str, Term | None]
 
 
-def is_ask(result: QueryResult) -> bool:
-    return isinstance(result, ox.QueryBoolean)
+@dataclass(frozen=True)
+class Rows:
+    """A SELECT answer read whole, in the thread (or worker) that ran the query.
+
+    pyoxigraph's solution objects are tied to the thread that made them; plain rows can cross
+    threads and processes, and every caller reads them the same way.
+    """
+
+    variables: tuple[str, ...]
+    rows: tuple[Row, ...]
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows)
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def first(self) -> Row | None:
+        """The first row, or None for an empty answer."""
+        return self.rows[0] if self.rows else None
+
+    def value(self, name: str | None = None) -> Term | None:
+        """The first row's value of `name` (by default the first column), or None."""
+        row = self.first()
+        if row is None or not self.variables:
+            return None
+        return row.get(name or self.variables[0])
+
+
+def select(store: Store, sparql: str, **options: Any) -> Rows:
+    """Run a SELECT query; its rows, read whole."""
+    result = store.query(sparql, **options)
+    if not isinstance(result, ox.QuerySolutions):
+        raise InputError(f"expected a SELECT query, got {_form(result)}")
+    return _read(result)
+
+
+def read_answer(body: bytes) -> Rows | bool:
+    """A SPARQL JSON results document (as the query workers write it), read back whole."""
+    parsed = ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+    return bool(parsed) if isinstance(parsed, ox.QueryBoolean) else _read(parsed)
+
+
+def _read(solutions: ox.QuerySolutions) -> Rows:
+    names = tuple(variable.value for variable in solutions.variables)
+    return Rows(names, tuple({n: solution[n] for n in names} for solution in solutions))
+
+
+def ask(store: Store, sparql: str, **options: Any) -> bool:
+    """Run an ASK query; its answer."""
+    result = store.query(sparql, **options)
+    if not isinstance(result, ox.QueryBoolean):
+        raise InputError(f"expected an ASK query, got {_form(result)}")
+    return bool(result)
+
+
+def construct(store: Store, sparql: str, **options: Any) -> list[ox.Triple]:
+    """Run a CONSTRUCT or DESCRIBE query; its triples, read whole."""
+    result = store.query(sparql, **options)
+    if isinstance(result, ox.QuerySolutions | ox.QueryBoolean):
+        raise InputError(f"expected a CONSTRUCT or DESCRIBE query, got {_form(result)}")
+    return list(result)
+
+
+def _form(result: QueryResult) -> str:
+    if isinstance(result, ox.QuerySolutions):
+        return "a SELECT"
+    if isinstance(result, ox.QueryBoolean):
+        return "an ASK"
+    return "a CONSTRUCT or DESCRIBE"

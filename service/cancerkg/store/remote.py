@@ -25,18 +25,13 @@ from SPARQLWrapper import DIGEST, POST, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperException
 
 from cancerkg.errors import InputError, QuerySyntaxError, RemoteEndpointError
+from cancerkg.rdf.formats import GRAPH_FORMATS, by_media_type
 from cancerkg.rdf.iris import XSD_BOOLEAN
 from cancerkg.rdf.terms import QueryResult, Term
 
 GRAPH_PREFIX = "https://w3id.org/cancerkg/graph/"
 RESULTS_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
-GRAPH_MEDIA_TYPES = {
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-}
 _PROLOGUE = re.compile(
     r"\s*(?:(?:BASE\s*<[^>]*>|PREFIX\s+[^\s:]*:\s*<[^>]*>)\s*)*(SELECT|CONSTRUCT|ASK|DESCRIBE)\b",
     re.IGNORECASE,
@@ -97,7 +92,8 @@ class RemoteStore:
         if kind in ("CONSTRUCT", "DESCRIBE"):
             client.addCustomHttpHeader("Accept", GRAPH_ACCEPT)
             body, media_type = self._send(client)
-            fmt = GRAPH_MEDIA_TYPES.get(media_type, ox.RdfFormat.N_TRIPLES)
+            found = by_media_type(media_type, GRAPH_FORMATS)
+            fmt = found.rdf if found is not None and found.rdf else ox.RdfFormat.N_TRIPLES
             return [quad.triple for quad in ox.parse(body, fmt)]
         raise QuerySyntaxError(f"not a SPARQL query (a {kind.lower()} operation?)")
 

@@ -20,7 +20,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cancerkg.build.sources import knowledge_root
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Store, construct
 
 _schema_cache: weakref.WeakKeyDictionary[object, list[ox.Triple]] = weakref.WeakKeyDictionary()
 
@@ -51,8 +51,7 @@ def _schema(store: Store, root: Path | None) -> list[ox.Triple]:
 def _construct(
     store: Store, query: str, bindings: dict[str, ox.NamedNode | ox.Literal]
 ) -> list[ox.Triple]:
-    result = store.query(query, substitutions=bindings or None)
-    return [t for t in result if isinstance(t, ox.Triple)]  # type: ignore[union-attr]
+    return construct(store, query, substitutions=bindings or None)
 
 
 def _read_query(name: str, root: Path | None) -> str:

@@ -30,7 +30,7 @@ from cancerkg.errors import ValidationEngineError
 from cancerkg.rdf.iris import GRAPH
 from cancerkg.rdf.parsing import parse_file
 from cancerkg.store.memory import to_rdflib
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Store, construct
 from cancerkg.validation.context import context_for
 from cancerkg.validation.report import Report, read_report
 
@@ -155,6 +155,5 @@ def validate_submission(
 def validate_published(store: Store, *, root: Path | None = None) -> Report:
     """Validate every asserted graph of the built store (data/ and the ontology) as a whole."""
     graphs = [g for g in store.named_graphs() if g.startswith(PUBLISHED_GRAPHS)]
-    result = store.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=graphs)
-    triples = [t for t in result if isinstance(t, ox.Triple)]  # type: ignore[union-attr]
+    triples = construct(store, "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", default_graphs=graphs)
     return validate_graph(to_graph(triples), load_shapes(root))

@@ -13,31 +13,22 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from cancerkg.errors import InputError, SourceSyntaxError, UnsupportedMediaTypeError
+from cancerkg.rdf.formats import GRAPH_FORMATS, by_media_type
 from cancerkg.rdf.parsing import format_for_path, parse_bytes, rdf_format
 
 FORMAT_NAMES = ("auto", "turtle", "json-ld", "nt", "rdfxml", "trig", "nquads")
-MEDIA_TYPES: dict[str, ox.RdfFormat] = {
-    "text/turtle": ox.RdfFormat.TURTLE,
-    "application/x-turtle": ox.RdfFormat.TURTLE,
-    "application/ld+json": ox.RdfFormat.JSON_LD,
-    "application/json": ox.RdfFormat.JSON_LD,
-    "application/n-triples": ox.RdfFormat.N_TRIPLES,
-    "text/plain": ox.RdfFormat.N_TRIPLES,
-    "application/rdf+xml": ox.RdfFormat.RDF_XML,
-    "application/trig": ox.RdfFormat.TRIG,
-    "application/n-quads": ox.RdfFormat.N_QUADS,
-}
 
 
 def format_for_media_type(content_type: str | None) -> ox.RdfFormat:
     """The RDF format of an HTTP body from its Content-Type (parameters ignored)."""
-    media = (content_type or "").split(";", 1)[0].strip().lower()
-    if media not in MEDIA_TYPES:
-        known = ", ".join(sorted(MEDIA_TYPES))
+    found = by_media_type(content_type, GRAPH_FORMATS)
+    if found is None or found.rdf is None:
+        media = (content_type or "").split(";", 1)[0].strip().lower()
+        known = ", ".join(f.media_type for f in GRAPH_FORMATS)
         raise UnsupportedMediaTypeError(
             f"cannot validate a body of type {media or '(none)'!r}; send one of: {known}"
         )
-    return MEDIA_TYPES[media]
+    return found.rdf
 
 
 def format_for_name(name: str, path: Path | None = None) -> ox.RdfFormat:

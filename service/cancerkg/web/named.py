@@ -11,14 +11,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Mapping
 
-import pyoxigraph as ox
 from fastapi import Request
 
-from cancerkg.endpoint.protocol import FORMAT_NAMES, QueryAnswer, QueryJob
+from cancerkg.endpoint.protocol import QueryAnswer, QueryJob
 from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.named_queries.run import bound_query
+from cancerkg.rdf.formats import RESULT_FORMATS, by_name
 from cancerkg.settings import Settings
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Rows, Store, read_answer
 
 
 async def run_named(
@@ -36,12 +36,12 @@ async def run_named(
         f"the named query {name}",
         "narrow its parameters (a shorter period, one network or one country)",
     )
-    # Asked for by media type (FORMAT_NAMES[fmt][0]: the SPARQL results one), not by format name,
+    # Asked for by the results format's media type, not by format name,
     # which would also accept JSON-LD for "json".
-    job = QueryJob(text, accept=FORMAT_NAMES[fmt][0], max_rows=settings.max_rows)
+    job = QueryJob(text, accept=by_name(fmt, RESULT_FORMATS).media_type, max_rows=settings.max_rows)
     return await runner.run(job, advice)
 
 
-def solutions(answer: QueryAnswer) -> ox.QuerySolutions | ox.QueryBoolean:
-    """A JSON answer of run_named read back as result rows."""
-    return ox.parse_query_results(answer.body, ox.QueryResultsFormat.JSON)
+def solutions(answer: QueryAnswer) -> Rows | bool:
+    """A JSON answer of run_named read back as rows (or the answer of an ASK)."""
+    return read_answer(answer.body)

@@ -16,12 +16,16 @@ from cancerkg.endpoint.workers import CallJob, QueryRunner
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.graph import relations
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
+from cancerkg.rdf import formats
+from cancerkg.rdf.formats import API_FORMATS, API_JSON
+from cancerkg.rdf.iris import XSD_BOOLEAN
+from cancerkg.store.protocol import Rows
 from cancerkg.web.deps import get_runner
 from cancerkg.web.named import run_named, solutions
 from cancerkg.web.routers.sparql import truncation_headers
 
-TABULAR = {"text/csv": "csv", "text/tab-separated-values": "tsv"}
-MEDIA = {"csv": "text/csv; charset=utf-8", "tsv": "text/tab-separated-values; charset=utf-8"}
+BOOL = ox.NamedNode(XSD_BOOLEAN)
+
 RESERVED = {"format"}
 Runner = Annotated[QueryRunner, Depends(get_runner)]
 
@@ -158,11 +162,13 @@ async def _answer(request: Request, query: NamedQuery) -> Response:
     fmt = _format(request)
     answer = await run_named(request, query.name, arguments, fmt)
     headers = truncation_headers(answer, request.app.state.settings.max_rows)
-    if fmt != "json":
-        return Response(answer.body, media_type=MEDIA[fmt], headers=headers)
+    if fmt != API_JSON.name:
+        media_type = formats.by_name(fmt, API_FORMATS).content_type
+        return Response(answer.body, media_type=media_type, headers=headers)
     result = solutions(answer)
-    assert isinstance(result, ox.QuerySolutions)
-    columns = [v.value for v in result.variables]
+    if isinstance(result, bool):  # an ASK among the named queries: one row, one column
+        result = Rows(("answer",), ({"answer": ox.Literal(str(result).lower(), datatype=BOOL)},))
+    columns = list(result.variables)
     rows = [{c: _json_value(s[c]) for c in columns} for s in result]
     return JSONResponse(
         {
@@ -178,13 +184,12 @@ async def _answer(request: Request, query: NamedQuery) -> Response:
 
 
 def _format(request: Request) -> str:
+    """`format` (json, csv, tsv) wins; else Accept, negotiated (text/csv;q=0 is not CSV)."""
     asked = request.query_params.get("format")
     if asked:
-        if asked not in ("json", "csv", "tsv"):
-            raise InputError(f"format {asked!r}: use json, csv or tsv")
-        return asked
-    accept = request.headers.get("accept", "")
-    return next((fmt for media, fmt in TABULAR.items() if media in accept), "json")
+        return formats.by_name(asked, API_FORMATS).name
+    accept = request.headers.get("accept")
+    return formats.negotiate(accept, API_FORMATS, fallback=True)[0].name
 
 
 def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Any:

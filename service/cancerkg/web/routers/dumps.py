@@ -12,8 +12,9 @@ from fastapi.responses import FileResponse, JSONResponse
 
 from cancerkg.errors import CancerKGError, NotFoundError
 from cancerkg.graph.void import DumpFile
+from cancerkg.rdf.formats import HTML
 from cancerkg.web.caching import Validators, current_release, http_date
-from cancerkg.web.negotiation import HTML, negotiate
+from cancerkg.web.negotiation import negotiate
 from cancerkg.web.routers import pages
 
 router = APIRouter(tags=["dumps"])
@@ -93,6 +94,6 @@ def _wants_html(accept: str | None) -> bool:
     if not accept:
         return False
     try:
-        return negotiate(accept).media_type == HTML
+        return negotiate(accept) == HTML
     except CancerKGError:
         return False

@@ -19,12 +19,13 @@ from fastapi.responses import JSONResponse
 from cancerkg.errors import NotFoundError, UnknownQueryError
 from cancerkg.graph import describe, void
 from cancerkg.named_queries.catalog import named_query
+from cancerkg.rdf.formats import Format
 from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES
 from cancerkg.rdf.results import serialize
 from cancerkg.store.protocol import Store
 from cancerkg.web.caching import Validators, current_release
 from cancerkg.web.deps import get_store
-from cancerkg.web.negotiation import Representation, negotiate, split_extension
+from cancerkg.web.negotiation import negotiate, split_extension
 from cancerkg.web.routers import pages
 
 router = APIRouter(tags=["linked data"])
@@ -140,7 +141,7 @@ def dataset(request: Request, store: StoreDep, extension: str = "") -> Response:
 
 
 def describe_resource(
-    request: Request, store: Store, iri: str, extension: Representation | None
+    request: Request, store: Store, iri: str, extension: Format | None
 ) -> Response:
     """The description of one IRI in the negotiated representation, or 404."""
     representation = negotiate(request.headers.get("accept"), extension)
@@ -150,17 +151,15 @@ def describe_resource(
     if not describe.exists(store, iri):
         return _not_found(request, representation, iri)
     response: Response
-    if representation.format == "html":
+    if representation.name == "html":
         response = pages.entity_page(request, store, iri)
     else:
         response = rdf_response(describe.describe(store, iri), representation)
     return validators.apply(response)
 
 
-def rdf_response(triples: list[ox.Triple], representation: Representation) -> Response:
-    return Response(
-        serialize(triples, representation.format), media_type=representation.content_type
-    )
+def rdf_response(triples: list[ox.Triple], representation: Format) -> Response:
+    return Response(serialize(triples, representation.name), media_type=representation.content_type)
 
 
 def _document(
@@ -178,14 +177,14 @@ def _document(
     validators = Validators.of(request)
     if (cached := validators.not_modified(request)) is not None:
         return cached
-    if representation.format == "html":
+    if representation.name == "html":
         return validators.apply(html())
     return validators.apply(rdf_response(triples(), representation))
 
 
-def _not_found(request: Request, representation: Representation, iri: str) -> Response:
+def _not_found(request: Request, representation: Format, iri: str) -> Response:
     message = f"the graph says nothing about <{iri}>"
-    if representation.format == "html":
+    if representation.name == "html":
         return pages.error_page(request, 404, "Not found", message)
     return JSONResponse(
         {"error": NotFoundError.kind, "detail": message},

@@ -28,7 +28,8 @@ from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.rdf.iris import BASE, DATASET, ONTOLOGY_IRI
 from cancerkg.rdf.results import compact, serialize
-from cancerkg.store.protocol import Store
+from cancerkg.rdf.terms import term_text
+from cancerkg.store.protocol import Rows, Store, select
 from cancerkg.web.caching import Validators, current_release
 from cancerkg.web.deps import get_store
 from cancerkg.web.named import run_named, solutions
@@ -131,20 +132,14 @@ def browse(
     title = "Browse"
     if class_iri:
         title = describe.label_of(store, class_iri)
-        result = store.query(
-            internal_query("page-browse"), substitutions={"class": ox.NamedNode(class_iri)}
+        result = select(
+            store, internal_query("page-browse"), substitutions={"class": ox.NamedNode(class_iri)}
         )
-        assert isinstance(result, ox.QuerySolutions)
-        entities = [
-            Link(
-                row["entity"],
-                row["label"].value
-                if row["label"] is not None
-                else describe.local_name(row["entity"].value),
-                True,
-            )
-            for row in result
-        ]
+        for row in result:
+            entity, label = row["entity"], row["label"]
+            if entity is not None:
+                text = label.value if label is not None else describe.local_name(entity.value)
+                entities.append(Link(entity, text, True))
     return validators.apply(
         render(
             request,
@@ -176,14 +171,13 @@ def entity_page(request: Request, store: Store, iri: str) -> HTMLResponse:
 
 
 def ontology_page(request: Request, store: Store) -> HTMLResponse:
-    result = store.query(internal_query("page-ontology"))
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, internal_query("page-ontology"))
     terms: dict[str, list[dict[str, str]]] = {}
     for row in result:
         kind = row["kind"].value if row["kind"] is not None else ""
         terms.setdefault(kind, []).append(
             {
-                name: _text(row[name])
+                name: term_text(row[name])
                 for name in ("term", "label", "definition", "parents", "domain", "range")
             }
         )
@@ -326,10 +320,6 @@ def script_json(data: bytes) -> Markup:
     return Markup(text)  # noqa: S704 - escaped just above
 
 
-def _text(term: ox.NamedNode | ox.BlankNode | ox.Literal | None) -> str:
-    return "" if term is None else str(term.value)
-
-
 def _alternates(iri: str) -> list[tuple[str, str]]:
     path = href(iri)
     return [
@@ -341,8 +331,7 @@ def _alternates(iri: str) -> list[tuple[str, str]]:
 
 
 def _class_counts(store: Store) -> list[CountRow]:
-    result = store.query(internal_query("page-home"))
-    assert isinstance(result, ox.QuerySolutions)
+    result = select(store, internal_query("page-home"))
     rows = []
     for row in result:
         cls, label, count = row["class"], row["label"], row["instances"]
@@ -364,22 +353,14 @@ class Table:
     truncated: bool
 
 
-def _table(result: object, *, truncated: bool = False) -> Table:
+def _table(result: Rows | bool, *, truncated: bool = False) -> Table:
     """Rows for an HTML table, at most MAX_TABLE_ROWS; `truncated` if the runner's cap cut
     the answer already."""
-    if isinstance(result, ox.QueryBoolean):
-        return Table(["answer"], [[ox.Literal(str(bool(result)).lower())]], False)
-    if not isinstance(result, ox.QuerySolutions):
-        triples = list(result)  # type: ignore[call-overload]
-        rows = [[t.subject, t.predicate, t.object] for t in triples[:MAX_TABLE_ROWS]]
-        return Table(["subject", "predicate", "object"], rows, len(triples) > MAX_TABLE_ROWS)
-    columns = [v.value for v in result.variables]
-    rows = []
-    for number, solution in enumerate(result):
-        if number >= MAX_TABLE_ROWS:
-            return Table(columns, rows, True)
-        rows.append([solution[c] for c in columns])
-    return Table(columns, rows, truncated)
+    if isinstance(result, bool):
+        return Table(["answer"], [[ox.Literal(str(result).lower())]], False)
+    columns = list(result.variables)
+    rows = [[row[c] for c in columns] for row in result.rows[:MAX_TABLE_ROWS]]
+    return Table(columns, rows, truncated or len(result) > MAX_TABLE_ROWS)
 
 
 def _gallery_entries() -> list[NamedQuery]:

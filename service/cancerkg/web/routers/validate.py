@@ -16,15 +16,24 @@ from starlette.datastructures import Headers, UploadFile
 from starlette.formparsers import MultiPartException, MultiPartParser
 
 from cancerkg.errors import InputError, PayloadTooLargeError
-from cancerkg.rdf.parsing import RDF_FORMAT_BY_SUFFIX
+from cancerkg.rdf.formats import (
+    API_JSON,
+    GRAPH_FORMATS,
+    JSON_LD,
+    TURTLE,
+    by_extension,
+    by_media_type,
+    negotiate,
+)
 from cancerkg.store.protocol import Store
 from cancerkg.validation.engine import validate_submission
 from cancerkg.validation.report import as_json, render
-from cancerkg.validation.submission import MEDIA_TYPES, format_for_media_type, parse_submission
+from cancerkg.validation.submission import format_for_media_type, parse_submission
 from cancerkg.web.deps import get_store
 
 MAX_BYTES = 5 * 1024 * 1024
-REPORT_MEDIA_TYPES = {"text/turtle": "turtle", "application/ld+json": "json-ld"}
+# The report as JSON (ours, the default), or as a SHACL report graph in Turtle or JSON-LD.
+REPORT_FORMATS = (API_JSON, TURTLE, JSON_LD)
 
 router = APIRouter(tags=["validation"])
 
@@ -49,10 +58,9 @@ async def validate(
     submission = parse_submission(data, fmt, name=name)
     # pyshacl is CPU-bound: keep the event loop free for other requests (/health, /sparql)
     report = await run_in_threadpool(validate_submission, submission, store)
-    accept = request.headers.get("accept", "")
-    for media_type, name in REPORT_MEDIA_TYPES.items():
-        if media_type in accept:
-            return Response(render(report, name), media_type=media_type)
+    chosen = negotiate(request.headers.get("accept"), REPORT_FORMATS, fallback=True)[0]
+    if chosen != API_JSON:
+        return Response(render(report, chosen.name), media_type=chosen.media_type)
     return JSONResponse(as_json(report, fail_on=fail_on))
 
 
@@ -80,13 +88,13 @@ async def _submission(headers: Headers, body: bytes) -> tuple[bytes, ox.RdfForma
 def _upload_format(upload: UploadFile, name: str) -> ox.RdfFormat:
     """A browser often sends .ttl as application/octet-stream: trust a known media type, else
     the file extension."""
-    media = (upload.content_type or "").split(";", 1)[0].strip().lower()
-    if media in MEDIA_TYPES:
-        return MEDIA_TYPES[media]
-    suffix = PurePath(name).suffix.lower()
-    if suffix in RDF_FORMAT_BY_SUFFIX:
-        return RDF_FORMAT_BY_SUFFIX[suffix]
-    return format_for_media_type(media)
+    known = by_media_type(upload.content_type, GRAPH_FORMATS)
+    if known is not None and known.rdf is not None:
+        return known.rdf
+    by_suffix = by_extension(PurePath(name).suffix.lstrip("."), GRAPH_FORMATS)
+    if by_suffix is not None and by_suffix.rdf is not None:
+        return by_suffix.rdf
+    return format_for_media_type(upload.content_type)
 
 
 async def _read_limited(request: Request) -> bytes:
