@@ -13,7 +13,8 @@ import pytest
 
 from cancerkg.errors import ParameterError, UnknownQueryError
 from cancerkg.named_queries.catalog import PARAM_TYPES, catalogue, named_query
-from cancerkg.named_queries.run import run_query
+from cancerkg.named_queries.run import run_query, select_named
+from cancerkg.rdf.terms import term_text
 from cancerkg.store.memory import MemoryStore
 from cancerkg.store.oxigraph import OxigraphStore
 from cancerkg.store.protocol import Store
@@ -25,10 +26,8 @@ Rows = list[dict[str, str]]
 
 def rows(store: Store, name: str, **arguments: str) -> Rows:
     """Solutions as {variable: lexical value}, sorted, so two backends compare equal."""
-    result = run_query(store, name, arguments)
-    assert isinstance(result, ox.QuerySolutions)
-    variables = [v.value for v in result.variables]
-    found = [{v: (s[v].value if s[v] is not None else "") for v in variables} for s in result]
+    result = select_named(store, name, arguments)
+    found = [{v: term_text(row[v]) for v in result.variables} for row in result]
     return sorted(found, key=lambda r: tuple(r.values()))
 
 

@@ -26,7 +26,7 @@ from cancerkg.build.pipeline import Reporter
 from cancerkg.build.pipeline import build as run_build
 from cancerkg.errors import CancerKGError, StoreNotFoundError
 from cancerkg.graph.stats import compute_stats
-from cancerkg.named_queries.run import parse_assignments, query_titles, run_query
+from cancerkg.named_queries.run import parse_assignments, query_file, query_titles, run_query
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
 from cancerkg.rdf.results import compact, serialize
 from cancerkg.settings import Settings, normalise_base_url
@@ -107,8 +107,10 @@ def query(
             out.print(f"[bold]{query_name}[/bold]  {title}", highlight=False)
         return
     arguments = parse_assignments(params or [])
+    # A path (FILE.rq, or anything that exists) is a query file; otherwise a name.
+    query = query_file(Path(name)) if name.endswith(".rq") or Path(name).exists() else name
     with _store(store, backend) as opened:
-        result = run_query(opened, name, arguments)
+        result = run_query(opened, query, arguments)
         if fmt == "table":
             _print_table(result)
         else:

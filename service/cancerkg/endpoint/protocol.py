@@ -18,6 +18,7 @@ import mimeparse  # type: ignore[import-untyped]
 import pyoxigraph as ox
 
 from cancerkg.endpoint.federation import check_federation
+from cancerkg.endpoint.jobs import QUERY_ADVICE, Advice
 from cancerkg.errors import (
     CancerKGError,
     FederationError,
@@ -72,6 +73,7 @@ class QueryJob:
     max_rows: int = 10_000
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint)
     federated: bool = False  # it calls allowed remote endpoints: their failures are not echoed
+    advice: Advice = QUERY_ADVICE  # what to tell the client when it is stopped
 
     def compute(self, store: Store) -> QueryAnswer:
         return execute(store, self)

@@ -20,9 +20,8 @@ from typing import Any, Protocol
 
 from cancerkg import errors
 from cancerkg.endpoint.federation import cut_network
-from cancerkg.endpoint.protocol import QueryAnswer, QueryJob
+from cancerkg.endpoint.jobs import Advice, Job
 from cancerkg.errors import CancerKGError, QueryFailedError, QueryTimeoutError
-from cancerkg.graph import relations
 from cancerkg.settings import Settings
 from cancerkg.store.open import open_store
 from cancerkg.store.protocol import Store
@@ -34,33 +33,12 @@ MIN_CEILING = 8
 # A request waits for a worker at most until the running queries hit their limit, plus the time
 # a replacement takes to start on a machine whose cores are busy (seconds).
 START_GRACE = 60.0
-# What a stopped job was, and what the client can do about it.
-Advice = tuple[str, str]
-QUERY_ADVICE: Advice = ("the query", "simplify it or add LIMIT")
-CALL_ADVICE: Advice = (
-    "the request",
-    "ask for less (a smaller max for paths, a longer search text)",
-)
-
-
-@dataclass(frozen=True)
-class CallJob:
-    """A whole answer of the relationship API (cancerkg.graph.relations.ANSWERS), computed by a
-    worker: Python around several queries, under the same time limit as a single query."""
-
-    answer: str
-    arguments: tuple[Any, ...] = ()
-
-    def compute(self, store: Store) -> dict[str, Any]:
-        return relations.ANSWERS[self.answer](store, *self.arguments)
 
 
 class QueryRunner(Protocol):
-    """Evaluates query jobs off the event loop, within the time limit."""
+    """Evaluates jobs off the event loop, within the time limit."""
 
-    async def run(self, job: QueryJob, advice: Advice = QUERY_ADVICE) -> QueryAnswer: ...
-
-    async def call(self, job: CallJob) -> dict[str, Any]: ...
+    async def run(self, job: Job) -> Any: ...
 
     async def close(self) -> None: ...
 
@@ -77,21 +55,13 @@ class InlineRunner:
         self._store = store
         self._timeout = timeout
 
-    async def run(self, job: QueryJob, advice: Advice = QUERY_ADVICE) -> QueryAnswer:
-        answer: QueryAnswer = await self._in_thread(job, advice)
-        return answer
-
-    async def call(self, job: CallJob) -> dict[str, Any]:
-        answer: dict[str, Any] = await self._in_thread(job, CALL_ADVICE)
-        return answer
-
-    async def _in_thread(self, job: QueryJob | CallJob, advice: Advice) -> Any:
+    async def run(self, job: Job) -> Any:
         try:
             return await asyncio.wait_for(
                 asyncio.to_thread(job.compute, self._store), self._timeout
             )
         except TimeoutError:
-            raise _timeout(self._timeout, advice) from None
+            raise _timeout(self._timeout, job.advice) from None
 
     async def close(self) -> None:
         return None
@@ -135,23 +105,17 @@ class WorkerPool:
         self._all.extend(started)
         self._idle.extend(started)
 
-    async def run(self, job: QueryJob, advice: Advice = QUERY_ADVICE) -> QueryAnswer:
+    async def run(self, job: Job) -> Any:
         """Evaluate on an idle worker; the time limit counts evaluation, not the wait for one."""
-        answer: QueryAnswer = _unpack(await self._dispatch(job, advice))
-        return answer
+        return _unpack(await self._dispatch(job))
 
-    async def call(self, job: CallJob) -> dict[str, Any]:
-        """Compute a relationship answer on an idle worker, within the same time limit."""
-        answer: dict[str, Any] = _unpack(await self._dispatch(job, CALL_ADVICE))
-        return answer
-
-    async def _dispatch(self, job: QueryJob | CallJob, advice: Advice) -> tuple[Any, ...]:
+    async def _dispatch(self, job: Job) -> tuple[Any, ...]:
         worker = await self._acquire()
         try:
             reply = await asyncio.wait_for(_ask(worker, job), self._settings.query_timeout)
         except TimeoutError:
             self._discard(worker)
-            raise _timeout(self._settings.query_timeout, advice) from None
+            raise _timeout(self._settings.query_timeout, job.advice) from None
         except (EOFError, OSError):
             self._discard(worker)
             raise QueryFailedError("the query worker died (out of memory?)") from None
@@ -262,7 +226,7 @@ def serve_jobs(settings: Settings, conn: Connection) -> None:
         conn.send(_answer(store, job))
 
 
-def _answer(store: Store, job: QueryJob | CallJob) -> tuple[Any, ...]:
+def _answer(store: Store, job: Job) -> tuple[Any, ...]:
     try:
         return ("ok", job.compute(store))
     except CancerKGError as error:
@@ -271,7 +235,7 @@ def _answer(store: Store, job: QueryJob | CallJob) -> tuple[Any, ...]:
         return ("error", "QueryFailedError", " ".join(str(error).split())[:300])
 
 
-async def _ask(worker: _Worker, job: QueryJob | CallJob) -> tuple[Any, ...]:
+async def _ask(worker: _Worker, job: Job) -> tuple[Any, ...]:
     worker.conn.send(job)
     return await _receive(worker)
 
@@ -312,7 +276,7 @@ def _rebuild(reply: tuple[Any, ...]) -> CancerKGError:
         return QueryFailedError(str(reply[2]))
 
 
-def _timeout(seconds: float, advice: Advice = QUERY_ADVICE) -> QueryTimeoutError:
+def _timeout(seconds: float, advice: Advice) -> QueryTimeoutError:
     return QueryTimeoutError(
         f"{advice[0]} ran past the {seconds:g} s limit and was stopped; {advice[1]}"
     )

@@ -8,7 +8,7 @@ property paths cannot return the path they followed.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -246,12 +246,3 @@ def coverage_answer(store: Store, network: str | None, domain: str | None) -> di
         "countries": [asdict(c) for c in cells],
         "gaps": [c.code for c in cells if c.members == 0],
     }
-
-
-# The answers a query worker may compute by name (a CallJob names one of these).
-ANSWERS: dict[str, Callable[..., dict[str, Any]]] = {
-    "search": search_answer,
-    "relations": relations_answer,
-    "paths": paths_answer,
-    "coverage": coverage_answer,
-}

@@ -38,8 +38,14 @@ async def run_named(
     )
     # Asked for by the results format's media type, not by format name,
     # which would also accept JSON-LD for "json".
-    job = QueryJob(text, accept=by_name(fmt, RESULT_FORMATS).media_type, max_rows=settings.max_rows)
-    return await runner.run(job, advice)
+    job = QueryJob(
+        text,
+        accept=by_name(fmt, RESULT_FORMATS).media_type,
+        max_rows=settings.max_rows,
+        advice=advice,
+    )
+    answer: QueryAnswer = await runner.run(job)
+    return answer
 
 
 def solutions(answer: QueryAnswer) -> Rows | bool:

@@ -12,7 +12,8 @@ import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
 
-from cancerkg.endpoint.workers import CallJob, QueryRunner
+from cancerkg.endpoint.jobs import Call
+from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.graph import relations
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
@@ -215,11 +216,13 @@ async def search(
     ],
     lang: Annotated[str | None, Query(description="Only labels in this language")] = None,
 ) -> dict[str, Any]:
-    return await runner.call(CallJob("search", (q, lang)))
+    answer: dict[str, Any] = await runner.run(Call(relations.search_answer, (q, lang)))
+    return answer
 
 
 async def neighbours(kind: str, slug: str, runner: Runner) -> dict[str, Any]:
-    return await runner.call(CallJob("relations", (kind, slug)))
+    answer: dict[str, Any] = await runner.run(Call(relations.relations_answer, (kind, slug)))
+    return answer
 
 
 async def paths(
@@ -245,7 +248,10 @@ async def paths(
         Query(alias="max", ge=1, le=relations.MAX_PATH_STEPS, description="Longest path searched"),
     ] = 4,
 ) -> dict[str, Any]:
-    return await runner.call(CallJob("paths", (source, target, max_steps)))
+    answer: dict[str, Any] = await runner.run(
+        Call(relations.paths_answer, (source, target, max_steps))
+    )
+    return answer
 
 
 async def coverage(
@@ -253,4 +259,5 @@ async def coverage(
     network: Annotated[str | None, Query(examples=["ithaca"])] = None,
     domain: Annotated[str | None, Query(examples=["noe-palliative-care"])] = None,
 ) -> dict[str, Any]:
-    return await runner.call(CallJob("coverage", (network, domain)))
+    answer: dict[str, Any] = await runner.run(Call(relations.coverage_answer, (network, domain)))
+    return answer
