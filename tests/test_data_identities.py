@@ -174,3 +174,32 @@ def test_every_wikidata_link_has_a_source(data: rdflib.Graph) -> None:
         if not {f"https://ror.org/{r}" for r in rors.get(s, set())} & sources:
             unsourced.append((str(s), str(o)))
     assert unsourced == []
+
+
+def test_part_of_links_are_sound(data: rdflib.Graph) -> None:
+    """org:subOrganizationOf joins two known institutions or networks of the same country, and
+    the part names a source; no organisation is part of itself, directly or in a loop."""
+    sub = rdflib.URIRef("http://www.w3.org/ns/org#subOrganizationOf")
+    known = set(data.subjects(rdflib.RDF.type, None))
+    bad = []
+    parent: dict[rdflib.term.Node, set[rdflib.term.Node]] = defaultdict(set)
+    for part, whole in data.subject_objects(sub):
+        parent[part].add(whole)
+        if whole not in known:
+            bad.append((str(part), str(whole), "parent is not described in data/"))
+        countries = {c for n in (part, whole) for c in data.objects(n, CKG.country)}
+        if len(countries) > 1:
+            bad.append((str(part), str(whole), "different countries"))
+        if not any(data.objects(part, rdflib.namespace.DCTERMS.source)):
+            bad.append((str(part), str(whole), "no dcterms:source on the part"))
+    for start in parent:
+        seen, todo = set(), list(parent[start])
+        while todo:
+            node = todo.pop()
+            if node == start:
+                bad.append((str(start), str(start), "part of itself"))
+                break
+            if node not in seen:
+                seen.add(node)
+                todo.extend(parent.get(node, ()))
+    assert bad == []
