@@ -96,3 +96,15 @@ def test_the_repository_cites_only_its_own_files() -> None:
         if re.search(r"GUIDE(\.md| §)", text):
             offenders.append(name)
     assert offenders == []
+
+
+def test_no_router_imports_another() -> None:
+    """Shared web code lives beside the routers (render, views, bodies, headers, errors)."""
+    routers = sorted((PACKAGE / "web" / "routers").glob("*.py"))
+    for path in routers:
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module:
+                assert not node.module.startswith("cancerkg.web.routers"), path.name
+                if node.module == "cancerkg.web":
+                    assert all(alias.name != "routers" for alias in node.names), path.name

@@ -1,5 +1,5 @@
 """Assemble the FastAPI application: one router per feature, the store injected as a dependency,
-and every CancerKGError rendered as JSON {"error", "detail"} with its HTTP status."""
+and every error answered in one shape by cancerkg.web.errors."""
 
 from __future__ import annotations
 
@@ -7,20 +7,19 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI, Request
+from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 
 from cancerkg import __version__
 from cancerkg.endpoint.workers import start_runner
-from cancerkg.errors import CancerKGError, MethodNotAllowedError
 from cancerkg.settings import Settings
 from cancerkg.store.open import open_store
 from cancerkg.store.protocol import Store
+from cancerkg.web import errors, render
 from cancerkg.web.caching import add_compression
+from cancerkg.web.headers import TRUNCATED
 from cancerkg.web.routers import api, dumps, health, linked_data, pages, sparql, validate
-from cancerkg.web.routers.sparql import TRUNCATED
 
 logger = logging.getLogger("cancerkg.web")
 
@@ -47,8 +46,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         lifespan=lifespan,
     )
     app.state.settings = settings
-    app.add_exception_handler(CancerKGError, _error_response)  # type: ignore[arg-type]
-    app.add_exception_handler(Exception, _crash_response)
+    errors.install(app)
     # Browser tools (YASGUI, notebooks in other origins) query the read-only endpoint directly.
     app.add_middleware(
         CORSMiddleware,
@@ -64,23 +62,6 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.include_router(dumps.router)
     app.include_router(pages.router)
     app.include_router(linked_data.router)
-    app.mount("/static", StaticFiles(directory=pages.STATIC), name="static")
+    app.mount("/static", StaticFiles(directory=render.STATIC), name="static")
     add_compression(app)
     return app
-
-
-async def _error_response(request: Request, error: CancerKGError) -> JSONResponse:
-    headers = {"Allow": "GET, POST, OPTIONS"} if isinstance(error, MethodNotAllowedError) else None
-    return JSONResponse(
-        {"error": error.kind, "detail": error.message},
-        status_code=error.http_status,
-        headers=headers,
-    )
-
-
-async def _crash_response(request: Request, error: Exception) -> JSONResponse:
-    """A bug must not leak a traceback (paths, code) to the client; the log keeps it."""
-    logger.exception("unhandled error on %s %s", request.method, request.url.path)
-    return JSONResponse(
-        {"error": "internal error", "detail": "see the server log"}, status_code=500
-    )

@@ -17,6 +17,7 @@ Use from a route:
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
@@ -73,6 +74,18 @@ class Validators:
         response.headers["Cache-Control"] = self.cache_control
         response.headers["Vary"] = VARY
         return response
+
+
+def conditional(
+    request: Request, build: Callable[[], Response], *parts: str, negotiated: bool = True
+) -> Response:
+    """A conditional GET: 304 when the client holds this release's representation (nothing is
+    built), else the built response with its validators. `parts` and `negotiated` as in
+    Validators.of."""
+    validators = Validators.of(request, *parts, negotiated=negotiated)
+    if (cached := validators.not_modified(request)) is not None:
+        return cached
+    return validators.apply(build())
 
 
 def current_release(request: Request) -> ReleaseInfo:

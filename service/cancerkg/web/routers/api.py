@@ -22,8 +22,8 @@ from cancerkg.rdf.formats import API_FORMATS, API_JSON
 from cancerkg.rdf.iris import XSD_BOOLEAN
 from cancerkg.store.protocol import Rows
 from cancerkg.web.deps import get_runner
+from cancerkg.web.headers import truncation_headers
 from cancerkg.web.named import run_named, solutions
-from cancerkg.web.routers.sparql import truncation_headers
 
 BOOL = ox.NamedNode(XSD_BOOLEAN)
 

@@ -13,9 +13,9 @@ from fastapi.responses import FileResponse, JSONResponse
 from cancerkg.errors import CancerKGError, NotFoundError
 from cancerkg.graph.void import DumpFile
 from cancerkg.rdf.formats import HTML
-from cancerkg.web.caching import Validators, current_release, http_date
+from cancerkg.web import render
+from cancerkg.web.caching import Validators, conditional, current_release, http_date
 from cancerkg.web.negotiation import negotiate
-from cancerkg.web.routers import pages
 
 router = APIRouter(tags=["dumps"])
 GZIP = "application/gzip"
@@ -28,22 +28,17 @@ GZIP = "application/gzip"
 )
 def listing(request: Request) -> Response:
     release = current_release(request)
-    validators = Validators.of(request)
-    if (cached := validators.not_modified(request)) is not None:
-        return cached
-    wants_html = _wants_html(request.headers.get("accept"))
-    if wants_html:
-        response: Response = pages.render(request, "dumps.html", dumps=release.dumps)
-    else:
-        base = pages.base_url(request)
-        response = JSONResponse(
-            {
-                "version": release.version,
-                "built_at": release.built_at,
-                "dumps": [_entry(dump, base) for dump in release.dumps],
-            }
+    if _wants_html(request.headers.get("accept")):
+        return conditional(
+            request, lambda: render.render(request, "dumps.html", dumps=release.dumps)
         )
-    return validators.apply(response)
+    base = render.base_url(request)
+    listed = {
+        "version": release.version,
+        "built_at": release.built_at,
+        "dumps": [_entry(dump, base) for dump in release.dumps],
+    }
+    return conditional(request, lambda: JSONResponse(listed))
 
 
 @router.api_route(

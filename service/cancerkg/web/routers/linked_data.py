@@ -14,7 +14,6 @@ from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.responses import JSONResponse
 
 from cancerkg.errors import NotFoundError, UnknownQueryError
 from cancerkg.graph import describe, void
@@ -23,10 +22,10 @@ from cancerkg.rdf.formats import Format
 from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES
 from cancerkg.rdf.results import serialize
 from cancerkg.store.protocol import Store
-from cancerkg.web.caching import Validators, current_release
+from cancerkg.web import errors, render, views
+from cancerkg.web.caching import Validators, conditional, current_release
 from cancerkg.web.deps import get_store
 from cancerkg.web.negotiation import negotiate, split_extension
-from cancerkg.web.routers import pages
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -77,7 +76,7 @@ def ontology(request: Request, store: StoreDep, extension: str = "") -> Response
         extension,
         ONTOLOGY_IRI,
         lambda: describe.graphs_with_prefix(store, describe.ONTOLOGY_GRAPHS),
-        lambda: pages.ontology_page(request, store),
+        lambda: views.ontology_page(request, store),
     )
 
 
@@ -92,7 +91,7 @@ def shapes(request: Request, store: StoreDep, extension: str = "") -> Response:
         extension,
         SHAPES_IRI,
         triples,
-        lambda: pages.triples_page(request, SHAPES_IRI, "SHACL shapes", triples()),
+        lambda: views.triples_page(request, SHAPES_IRI, "SHACL shapes", triples()),
     )
 
 
@@ -112,14 +111,14 @@ async def query_iri(name: str, request: Request, store: StoreDep) -> Response:
         return cached
     # Run (?run=1) through the query runner first: the page itself is then rendered off the
     # event loop like every other document.
-    run = await pages.run_for_page(request, query)
+    run = await views.run_for_page(request, query)
     return await asyncio.to_thread(
         _document,
         request,
         extension.extension if extension else "",
         QUERIES + stem,
         lambda: describe.describe_query(store, query),
-        lambda: pages.query_page(request, query, run),
+        lambda: views.query_page(request, query, run),
     )
 
 
@@ -133,10 +132,10 @@ async def query_iri(name: str, request: Request, store: StoreDep) -> Response:
 )
 def dataset(request: Request, store: StoreDep, extension: str = "") -> Response:
     def triples() -> list[ox.Triple]:
-        return void.describe_dataset(store, current_release(request), pages.base_url(request))
+        return void.describe_dataset(store, current_release(request), render.base_url(request))
 
     return _document(
-        request, extension, DATASET, triples, lambda: pages.dataset_page(request, store, triples())
+        request, extension, DATASET, triples, lambda: views.dataset_page(request, store, triples())
     )
 
 
@@ -145,17 +144,15 @@ def describe_resource(
 ) -> Response:
     """The description of one IRI in the negotiated representation, or 404."""
     representation = negotiate(request.headers.get("accept"), extension)
-    validators = Validators.of(request)
-    if (cached := validators.not_modified(request)) is not None:
-        return cached
-    if not describe.exists(store, iri):
-        return _not_found(request, representation, iri)
-    response: Response
-    if representation.name == "html":
-        response = pages.entity_page(request, store, iri)
-    else:
-        response = rdf_response(describe.describe(store, iri), representation)
-    return validators.apply(response)
+
+    def build() -> Response:
+        if not describe.exists(store, iri):
+            return _not_found(request, representation, iri)
+        if representation.name == "html":
+            return views.entity_page(request, store, iri)
+        return rdf_response(describe.describe(store, iri), representation)
+
+    return conditional(request, build)
 
 
 def rdf_response(triples: list[ox.Triple], representation: Format) -> Response:
@@ -174,20 +171,14 @@ def _document(
     if extension and chosen is None:
         raise NotFoundError(f"no document {iri}.{extension}")
     representation = negotiate(request.headers.get("accept"), chosen)
-    validators = Validators.of(request)
-    if (cached := validators.not_modified(request)) is not None:
-        return cached
     if representation.name == "html":
-        return validators.apply(html())
-    return validators.apply(rdf_response(triples(), representation))
+        return conditional(request, html)
+    return conditional(request, lambda: rdf_response(triples(), representation))
 
 
 def _not_found(request: Request, representation: Format, iri: str) -> Response:
+    """404 in the representation asked for (a .html extension gets the page whatever Accept)."""
     message = f"the graph says nothing about <{iri}>"
     if representation.name == "html":
-        return pages.error_page(request, 404, "Not found", message)
-    return JSONResponse(
-        {"error": NotFoundError.kind, "detail": message},
-        status_code=404,
-        headers={"Vary": "Accept"},
-    )
+        return render.error_page(request, 404, "Not found", message)
+    return errors.respond(request, 404, NotFoundError.kind, message)

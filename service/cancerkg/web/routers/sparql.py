@@ -11,19 +11,19 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cancerkg.endpoint.protocol import (
-    QueryAnswer,
     QueryJob,
     check_query,
     parse_request,
     service_description,
 )
 from cancerkg.endpoint.workers import QueryRunner
-from cancerkg.errors import MethodNotAllowedError, QueryTooLongError
+from cancerkg.errors import MethodNotAllowedError
 from cancerkg.settings import Settings
+from cancerkg.web.bodies import read_body
 from cancerkg.web.deps import get_runner, get_settings
+from cancerkg.web.headers import truncation_headers
 
 router = APIRouter(tags=["sparql"])
-TRUNCATED = "X-Cancerkg-Truncated"
 RESULT_HEADERS = {"Vary": "Accept", "Cache-Control": "no-cache"}
 QUERY_DOC = "A SPARQL 1.1 query; without one, GET answers the Service Description."
 DEFAULT_DOC = "Default graph IRIs (repeatable); without them the default graph is the union."
@@ -70,7 +70,7 @@ async def sparql_get(
 )
 async def sparql_post(request: Request, runner: Runner, settings: Config) -> Response:
     limit = 4 * settings.max_query_length + 8192  # URL-encoding and UTF-8 make bodies longer
-    return await _respond(request, runner, settings, await _read_body(request, limit))
+    return await _respond(request, runner, settings, await read_body(request, limit))
 
 
 @router.api_route("/sparql", methods=["PUT", "DELETE", "PATCH"], include_in_schema=False)
@@ -114,21 +114,3 @@ async def _respond(
     answer = await runner.run(job)
     headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
-
-
-def truncation_headers(answer: QueryAnswer, max_rows: int) -> dict[str, str]:
-    """The header saying the row cap cut this answer short (none when it did not): the same
-    signal on /sparql, /api/queries and the query pages' CSV."""
-    return {TRUNCATED: str(max_rows)} if answer.truncated else {}
-
-
-async def _read_body(request: Request, limit: int) -> bytes:
-    """The body, refused with 413 as soon as it passes `limit` bytes (never read whole)."""
-    chunks: list[bytes] = []
-    size = 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > limit:
-            raise QueryTooLongError(f"the request body passes the {limit:,}-byte limit")
-        chunks.append(chunk)
-    return b"".join(chunks)
