@@ -35,11 +35,15 @@ from typing import Any
 import httpx
 import pyoxigraph as ox
 
-ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the Virtuoso starter and the port helpers
+from cancerkg.testing import (
+    free_port,
+    load_graph,
+    running_virtuoso,
+    stop_process,
+    wait_until_up,
+)
 
-from conftest import free_port, stop_process, wait_until_up  # noqa: E402
-from virtuoso import load_graph, running_virtuoso  # noqa: E402
+ROOT = Path(__file__).resolve().parents[1]
 
 CONCURRENCY = 8
 THREADS = 2  # wrk threads: one per core

@@ -17,6 +17,7 @@ from cancerkg.settings import Settings
 from cancerkg.store.memory import MemoryStore
 from cancerkg.store.open import open_store
 from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.testing import free_port, run_cli, stop_process, wait_until_up
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -57,21 +58,6 @@ def cli() -> object:
     return run_cli
 
 
-def run_cli(
-    *args: str, env: dict[str, str] | None = None, stdin: bytes | None = None, timeout: float = 300
-) -> subprocess.CompletedProcess[str]:
-    """Run the real `cancerkg` command in a subprocess and capture its output."""
-    full_env = {**os.environ, **(env or {})}
-    return subprocess.run(
-        [sys.executable, "-m", "cancerkg", *args],
-        capture_output=True,
-        text=True,
-        env=full_env,
-        timeout=timeout,
-        input=stdin.decode() if stdin is not None else None,
-    )
-
-
 @pytest.fixture(scope="session")
 def serve(store_dir: Path) -> Iterator[object]:
     """Start the real `cancerkg serve` (uvicorn) on a free loopback port: serve(env={...}) -> URL.
@@ -108,46 +94,9 @@ def serve(store_dir: Path) -> Iterator[object]:
         stop_process(process)
 
 
-def stop_process(process: subprocess.Popen[bytes], seconds: float = 20) -> None:
-    """Stop a server started for a test or benchmark: SIGTERM, then SIGKILL after `seconds`."""
-    process.terminate()
-    try:
-        process.wait(timeout=seconds)
-    except subprocess.TimeoutExpired:
-        process.kill()
-
-
 def copy_sources(root: Path, target: Path) -> Path:
     """A private copy of the knowledge folders that a test may break or grow."""
     for folder in ("ontology", "shapes", "data", "queries"):
         if (root / folder).is_dir():
             shutil.copytree(root / folder, target / folder)
     return target
-
-
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
-
-
-def wait_until_up(url: str, process: subprocess.Popen[bytes], seconds: float = 120) -> None:
-    """Poll `url` until it answers 200 (the server builds and spawns workers first)."""
-    import time
-
-    import httpx
-
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}")
-        try:
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        except httpx.HTTPError:
-            pass
-        time.sleep(0.2)
-    raise RuntimeError(f"{url} did not come up in {seconds} s")

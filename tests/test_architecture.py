@@ -29,6 +29,7 @@ RANKS = {
     "endpoint": 6,
     "web": 7,
     "cli": 8,
+    "testing": 8,  # support for tests and benchmarks: a shell like the CLI
     "__main__": 9,
 }
 

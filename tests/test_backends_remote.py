@@ -19,8 +19,8 @@ from cancerkg.store.memory import MemoryStore
 from cancerkg.store.oxigraph import OxigraphStore
 from cancerkg.store.protocol import Store
 from cancerkg.store.remote import RemoteStore
-from conftest import free_port
-from virtuoso import load_graph, require_virtuoso, running_virtuoso
+from cancerkg.testing import free_port, load_graph, running_virtuoso
+from virtuoso import require_virtuoso
 
 PREFIXES = """\
 PREFIX org: <http://www.w3.org/ns/org#>

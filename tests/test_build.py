@@ -29,8 +29,8 @@ def test_each_source_file_is_its_own_named_graph(
 ) -> None:
     manifest = releases.current_release(store_dir).manifest()  # type: ignore[union-attr]
     graphs = set(oxigraph_store.named_graphs())
-    for source in manifest["sources"]:
-        assert source["graph"] in graphs, source
+    for source in manifest.sources:
+        assert source.graph in graphs, source
     assert INFERRED_GRAPH in graphs
     assert "https://w3id.org/cancerkg/graph/ontology/cancerkg" in graphs
     assert "https://w3id.org/cancerkg/graph/data/countries" in graphs
@@ -83,7 +83,7 @@ def test_dumps_match_their_checksums_and_content(
 ) -> None:
     release = releases.current_release(store_dir)
     assert release is not None
-    names = {d["file"] for d in release.manifest()["dumps"]}
+    names = {d.file for d in release.manifest().dumps}
     assert names == {"cancerkg.nq.gz", "cancerkg.nt.gz", "cancerkg.ttl", "cancerkg.jsonld"}
     for name in names:
         path = release.dist / name

@@ -7,7 +7,6 @@ build that fails or is killed leaves the previous store exactly as it was.
 from __future__ import annotations
 
 import gc
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -68,7 +67,7 @@ def build(
     digest = fingerprint(root)
     current = releases.current_release(store_dir)
     if current is not None and current.fingerprint == digest and not force:
-        triples = int(current.manifest().get("triples", 0))
+        triples = current.manifest().triples
         return BuildResult(current, False, triples, time.monotonic() - started)
     sources = rdf_sources(root)
     if not sources:
@@ -87,20 +86,18 @@ def build(
     store.flush()
     del store
     gc.collect()  # close the database before the folder is renamed
-    manifest = {
-        "fingerprint": digest,
-        "cancerkg": __version__,
-        "built_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "triples": triples,
-        "inferred": inferred,
-        "summarised": summarised,
-        "sources": [{"file": s.relative, "graph": s.graph} for s in sources],
-        "dumps": [
-            {"file": d.path.name, "media_type": d.media_type, "sha256": d.sha256, "size": d.size}
-            for d in dumps
-        ],
-    }
-    release.manifest_path.write_text(json.dumps(manifest, indent=2), encoding="utf-8")
+    releases.Manifest(
+        fingerprint=digest,
+        cancerkg=__version__,
+        built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        triples=triples,
+        inferred=inferred,
+        summarised=summarised,
+        sources=tuple(releases.ManifestSource(s.relative, s.graph) for s in sources),
+        dumps=tuple(
+            releases.ManifestDump(d.path.name, d.media_type, d.sha256, d.size) for d in dumps
+        ),
+    ).write(release.manifest_path)
     published = releases.publish(store_dir, workspace, digest)
     return BuildResult(published, True, triples, time.monotonic() - started)
 

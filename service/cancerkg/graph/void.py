@@ -72,12 +72,9 @@ def release_info(store_dir: Path) -> ReleaseInfo:
     if release is None:
         return ReleaseInfo(f"cancerkg-{__version__}", "", (), None)
     manifest = release.manifest()
-    dumps = tuple(
-        DumpFile(str(d["file"]), str(d["media_type"]), str(d["sha256"]), int(d["size"]))
-        for d in manifest.get("dumps", [])
-    )
-    version = f"{manifest.get('fingerprint', '')}-{manifest.get('cancerkg', __version__)}"
-    return ReleaseInfo(version, str(manifest.get("built_at", "")), dumps, release.dist)
+    dumps = tuple(DumpFile(d.file, d.media_type, d.sha256, d.size) for d in manifest.dumps)
+    version = f"{manifest.fingerprint}-{manifest.cancerkg or __version__}"
+    return ReleaseInfo(version, manifest.built_at, dumps, release.dist)
 
 
 def describe_dataset(store: Store, release: ReleaseInfo, base_url: str) -> list[ox.Triple]:

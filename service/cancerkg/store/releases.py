@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,55 @@ CURRENT = "current"
 RELEASES = "releases"
 TMP_PREFIX = ".tmp-"
 KEEP_PREVIOUS = 1
+
+
+@dataclass(frozen=True)
+class ManifestDump:
+    """One dump file of a release, as the manifest lists it."""
+
+    file: str
+    media_type: str
+    sha256: str
+    size: int
+
+
+@dataclass(frozen=True)
+class ManifestSource:
+    """One source file and the named graph it was loaded into."""
+
+    file: str
+    graph: str
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What a release was built from, when and by which version: releases/<fp>/manifest.json."""
+
+    fingerprint: str
+    cancerkg: str
+    built_at: str
+    triples: int
+    inferred: int = 0
+    summarised: int = 0
+    sources: tuple[ManifestSource, ...] = ()
+    dumps: tuple[ManifestDump, ...] = ()
+
+    @classmethod
+    def read(cls, path: Path) -> Manifest:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+        return cls(
+            fingerprint=str(data.get("fingerprint", "")),
+            cancerkg=str(data.get("cancerkg", "")),
+            built_at=str(data.get("built_at", "")),
+            triples=int(data.get("triples", 0)),
+            inferred=int(data.get("inferred", 0)),
+            summarised=int(data.get("summarised", 0)),
+            sources=tuple(ManifestSource(**s) for s in data.get("sources", [])),
+            dumps=tuple(ManifestDump(**d) for d in data.get("dumps", [])),
+        )
+
+    def write(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
 
 
 @dataclass(frozen=True)
@@ -47,13 +96,12 @@ class Release:
     def manifest_path(self) -> Path:
         return self.path / "manifest.json"
 
-    def manifest(self) -> dict[str, Any]:
-        loaded: dict[str, Any] = json.loads(self.manifest_path.read_text(encoding="utf-8"))
-        return loaded
+    def manifest(self) -> Manifest:
+        return Manifest.read(self.manifest_path)
 
     @property
     def fingerprint(self) -> str:
-        return str(self.manifest().get("fingerprint", ""))
+        return self.manifest().fingerprint
 
 
 def current_release(store_dir: Path) -> Release | None:
