@@ -31,7 +31,7 @@ from cancerkg.errors import (
 )
 from cancerkg.rdf import formats, results
 from cancerkg.rdf.formats import GRAPH_FORMATS, RESULT_ALIASES, RESULT_FORMATS, Format
-from cancerkg.rdf.iris import RDF_TYPE, SD, XSD_STRING
+from cancerkg.rdf.iris import RDF_TYPE, SD, XSD_STRING, checked_iri
 from cancerkg.store.protocol import Store
 
 FORM = "application/x-www-form-urlencoded"
@@ -124,6 +124,9 @@ def parse_request(
         raise InputError("a request carries exactly one query; this one has several")
     default = tuple(value for name, value in fields if name == "default-graph-uri")
     named = tuple(value for name, value in fields if name == "named-graph-uri")
+    for name, value in fields:
+        if name in ("default-graph-uri", "named-graph-uri"):
+            checked_iri(value, name)
     if named and not default:
         default = (EMPTY_GRAPH,)
     if not queries and method == "POST":

@@ -15,7 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from cancerkg.errors import ParameterError
-from cancerkg.named_queries.binding import filled_internal_query, to_term
+from cancerkg.named_queries.binding import entity_exists, filled_internal_query, to_term
 from cancerkg.named_queries.catalog import ENTITY_KINDS, Parameter
 from cancerkg.named_queries.run import select_named
 from cancerkg.rdf.iris import ID
@@ -66,9 +66,12 @@ def entity_iri(store: Store, kind: str, slug: str) -> ox.NamedNode:
 
 
 def resolve_entity(store: Store, name: str, text: str) -> ox.NamedNode:
-    """An IRI, `kind/slug` or a bare slug of any kind, as the `from`/`to` of a path."""
+    """An IRI, `kind/slug` or a bare slug of any kind, as the `from`/`to` of a path: a thing the
+    graph has, whichever way it is named (an unknown IRI is refused like an unknown slug)."""
     term = to_term(Parameter(name, "iri", ENTITY_KINDS), text, store)
     assert isinstance(term, ox.NamedNode)
+    if not entity_exists(store, term):
+        raise ParameterError(f"{name}: no thing <{term.value}> in the graph")
     return term
 
 

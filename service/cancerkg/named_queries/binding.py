@@ -100,14 +100,15 @@ def _to_iri(parameter: Parameter, raw: str, store: Store) -> Term:
         )
     for candidate in kinds:
         iri = ox.NamedNode(f"{ID}{candidate}/{slug}")
-        if _exists(store, iri):
+        if entity_exists(store, iri):
             return iri
     raise ParameterError(
         f"{parameter.name}: no {' or '.join(kinds)} with the slug {slug!r} in the graph"
     )
 
 
-def _exists(store: Store, iri: ox.NamedNode) -> bool:
+def entity_exists(store: Store, iri: ox.NamedNode) -> bool:
+    """Whether the graph has the thing `iri` (a typed subject)."""
     return ask(store, filled_internal_query("binding-entity-exists", {"entity": iri}))
 
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
+import pyoxigraph as ox
+
+from cancerkg.errors import InputError
+
 BASE = "https://w3id.org/cancerkg/"
 ONTOLOGY = BASE + "ontology#"
 ONTOLOGY_IRI = BASE + "ontology"
@@ -77,6 +81,16 @@ _LOCAL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 def graph_iri(folder: str, stem: str) -> str:
     """The named graph a source file is loaded into, e.g. graph/data/jane."""
     return f"{GRAPH}{folder}/{stem}"
+
+
+def checked_iri(text: str, what: str) -> str:
+    """`text` when it is an absolute IRI the engine accepts, else InputError naming `what`: IRIs
+    from requests are checked where they come in, never inside a query."""
+    try:
+        ox.NamedNode(text)
+    except ValueError as error:
+        raise InputError(f"{what}: {text!r} is not an absolute IRI ({error})") from None
+    return text
 
 
 def compact_iri(iri: str, prefixes: Mapping[str, str] = PREFIXES) -> str | None:

@@ -15,11 +15,11 @@ from typing import Annotated
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request, Response
 
-from cancerkg.errors import NotFoundError, UnknownQueryError
+from cancerkg.errors import InputError, NotFoundError, UnknownQueryError
 from cancerkg.graph import describe, void
 from cancerkg.named_queries.catalog import named_query
 from cancerkg.rdf.formats import Format
-from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES
+from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES, checked_iri
 from cancerkg.rdf.results import serialize
 from cancerkg.store.protocol import Store
 from cancerkg.web import errors, render, views
@@ -40,7 +40,7 @@ CATALOG_IRI = void.CATALOG
 )
 def thing(path: str, request: Request, store: StoreDep) -> Response:
     stem, extension = split_extension(path)
-    return describe_resource(request, store, ID + stem, extension)
+    return describe_resource(request, store, _path_iri(ID + stem), extension)
 
 
 @router.api_route(
@@ -50,7 +50,7 @@ def thing(path: str, request: Request, store: StoreDep) -> Response:
 )
 def graph(path: str, request: Request, store: StoreDep) -> Response:
     stem, extension = split_extension(path)
-    return describe_resource(request, store, GRAPH + stem, extension)
+    return describe_resource(request, store, _path_iri(GRAPH + stem), extension)
 
 
 @router.api_route(
@@ -63,7 +63,7 @@ def resource(
     store: StoreDep,
     iri: Annotated[str, Query(description="The IRI to describe.")],
 ) -> Response:
-    return describe_resource(request, store, iri, None)
+    return describe_resource(request, store, checked_iri(iri, "iri"), None)
 
 
 @router.api_route(
@@ -174,6 +174,14 @@ def _document(
     if representation.name == "html":
         return conditional(request, html)
     return conditional(request, lambda: rdf_response(triples(), representation))
+
+
+def _path_iri(iri: str) -> str:
+    """The IRI a path names; a path no IRI can have (spaces, braces, quotes) names nothing."""
+    try:
+        return checked_iri(iri, "path")
+    except InputError:
+        raise NotFoundError(f"nothing is published at {iri!r}: it is not a valid IRI") from None
 
 
 def _not_found(request: Request, representation: Format, iri: str) -> Response:

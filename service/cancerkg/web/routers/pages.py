@@ -22,6 +22,7 @@ from cancerkg.graph.describe import Link
 from cancerkg.graph.stats import compute_stats
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
+from cancerkg.rdf.iris import checked_iri
 from cancerkg.store.protocol import Store, select
 from cancerkg.validation.engine import validate_submission
 from cancerkg.validation.submission import format_for_name, parse_submission
@@ -78,6 +79,8 @@ def browse(
     store: StoreDep,
     class_iri: Annotated[str | None, Query(alias="class")] = None,
 ) -> Response:
+    if class_iri:
+        checked_iri(class_iri, "class")
     return conditional(request, lambda: _browse_page(request, store, class_iri))
 
 
