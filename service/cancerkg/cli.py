@@ -8,6 +8,7 @@ code, never a traceback.
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -24,7 +25,7 @@ from rich.table import Table
 from cancerkg import __version__
 from cancerkg.build.pipeline import Reporter
 from cancerkg.build.pipeline import build as run_build
-from cancerkg.errors import CancerKGError, StoreNotFoundError
+from cancerkg.errors import CancerKGError, InputError, StoreNotFoundError
 from cancerkg.graph.stats import compute_stats
 from cancerkg.named_queries.run import parse_assignments, query_file, query_titles, run_query
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
@@ -186,6 +187,9 @@ def validate(
     ] = "auto",
     report: Annotated[str, typer.Option("--report", help="text, json, turtle, json-ld.")] = "text",
     fail_on: Annotated[str, typer.Option("--fail-on", help="violation or warning.")] = "violation",
+    max_size: Annotated[
+        float, typer.Option("--max-size", min=0.001, help="Largest submission file in MiB.")
+    ] = 50,
     store: StoreOption = None,
 ) -> None:
     """Validate submission files against the shapes, with the published graph as context.
@@ -197,7 +201,10 @@ def validate(
     from cancerkg.validation.report import render
     from cancerkg.validation.submission import read_submission_file
 
-    submission = [t for path in files or [] for t in read_submission_file(path, fmt)]
+    limit = int(max_size * 2**20)
+    submission = [
+        t for path in files or [] for t in read_submission_file(path, fmt, max_bytes=limit)
+    ]
     settings = Settings.resolve(store, "oxigraph")
     run_build(settings.store_dir)
     with _store(store, "oxigraph") as opened:
@@ -211,7 +218,7 @@ def validate(
 @app.command()
 def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
-    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8000,
+    port: Annotated[int, typer.Option(min=1, max=65535, help="Port to listen on.")] = 8000,
     store: StoreOption = None,
     backend: BackendOption = None,
     endpoint: EndpointOption = None,
@@ -242,8 +249,21 @@ def serve(
             result = run_build(settings.store_dir, report=report)
         if result.rebuilt:
             err.print(f"built {result.triples:,} triples in {result.release.path}")
+    _check_free(host, port)
     err.print(f"serving on http://{host}:{port}/ (OpenAPI at /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+def _check_free(host: str, port: int) -> None:
+    """Say so before "serving on" when the address is taken or cannot be had."""
+    try:
+        with socket.create_server((host, port)):
+            pass
+    except OSError as error:
+        raise InputError(
+            f"cannot listen on {host}:{port} ({error.strerror or error}); is another server "
+            "running there? choose another --port or --host"
+        ) from None
 
 
 @app.command()

@@ -20,6 +20,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from cancerkg.errors import InputError
+
 LAYOUT = 2
 """Bumped when a release's contents change shape (2: the default graph holds the merge of the
 named graphs), so the next build does not reuse an older release."""
@@ -116,7 +118,15 @@ def current_release(store_dir: Path) -> Release | None:
 def new_workspace(store_dir: Path, fingerprint: str) -> Path:
     """A fresh folder for a build in progress; stale ones from killed builds are removed."""
     releases = store_dir / RELEASES
-    releases.mkdir(parents=True, exist_ok=True)
+    if store_dir.exists() and not store_dir.is_dir():
+        raise InputError(f"--store {store_dir}: not a folder; name a folder for the store")
+    try:
+        releases.mkdir(parents=True, exist_ok=True)
+    except OSError as error:
+        raise InputError(
+            f"--store {store_dir}: cannot create the store there ({error.strerror}); "
+            "name a folder you can write to"
+        ) from None
     for stale in releases.glob(TMP_PREFIX + "*"):
         if not _owner_alive(stale):
             shutil.rmtree(stale, ignore_errors=True)

@@ -7,6 +7,7 @@ expand internal XML entities, so RDF/XML with entity declarations is refused her
 
 from __future__ import annotations
 
+import stat
 import sys
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from cancerkg.errors import InputError, SourceSyntaxError, UnsupportedMediaTypeE
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_media_type
 from cancerkg.rdf.parsing import format_for_path, parse_bytes, rdf_format
 
+# A submission larger than this is a mistake more often than a member list (--max-size).
+MAX_FILE_BYTES = 50 * 2**20
 FORMAT_NAMES = ("auto", "turtle", "json-ld", "nt", "rdfxml", "trig", "nquads")
 
 
@@ -40,14 +43,34 @@ def format_for_name(name: str, path: Path | None = None) -> ox.RdfFormat:
     return rdf_format(name)
 
 
-def read_submission_file(path: Path, fmt: str = "auto") -> list[ox.Triple]:
-    """The triples of one submitted file ('-' reads standard input)."""
-    chosen = format_for_name(fmt, None if str(path) == "-" else path)
+def read_submission_file(
+    path: Path, fmt: str = "auto", *, max_bytes: int = MAX_FILE_BYTES
+) -> list[ox.Triple]:
+    """The triples of one submitted file ('-' reads standard input), at most `max_bytes` long:
+    a directory, a device or a pipe given by mistake is refused before anything is read."""
+    stdin = str(path) == "-"
+    if not stdin:
+        _check_regular(path, max_bytes)
+    chosen = format_for_name(fmt, None if stdin else path)
     try:
-        data = _read_stdin() if str(path) == "-" else path.read_bytes()
+        data = _read_stdin(max_bytes) if stdin else path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
     return parse_submission(data, chosen, name=str(path))
+
+
+def _check_regular(path: Path, max_bytes: int) -> None:
+    try:
+        status = path.stat()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
+    if not stat.S_ISREG(status.st_mode):
+        raise InputError(f"{path}: not a regular file; give the submission file itself")
+    if status.st_size > max_bytes:
+        raise InputError(
+            f"{path}: {status.st_size / 2**20:.1f} MiB is over the {max_bytes / 2**20:.0f} MiB "
+            "limit for a submission; raise it with --max-size (MiB) if this is intended"
+        )
 
 
 def parse_submission(data: bytes, fmt: ox.RdfFormat, *, name: str = "<body>") -> list[ox.Triple]:
@@ -71,5 +94,11 @@ def parse_submission(data: bytes, fmt: ox.RdfFormat, *, name: str = "<body>") ->
     return [quad.triple for quad in quads]
 
 
-def _read_stdin() -> bytes:
-    return sys.stdin.buffer.read()
+def _read_stdin(max_bytes: int) -> bytes:
+    data: bytes = sys.stdin.buffer.read(max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"standard input is over the {max_bytes / 2**20:.0f} MiB limit for a submission; "
+            "raise it with --max-size (MiB) if this is intended"
+        )
+    return data

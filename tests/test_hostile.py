@@ -1,0 +1,136 @@
+"""The hostile corpus (tests/hostile/): requests a hostile client sends to the real server, and
+files a careless one gives the real CLI. Each must get its documented status or exit code with
+a one-line message, never a traceback (in the answer or the server's log), and the service must
+stay healthy afterwards."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import httpx
+import pytest
+
+from cancerkg.testing import free_port, run_cli, stop_process, wait_until_up
+
+HOSTILE = Path(__file__).parent / "hostile"
+REQUESTS = json.loads((HOSTILE / "requests.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def server(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """`cancerkg serve` on loopback with its log in a file: (URL, log path)."""
+    log = tmp_path_factory.mktemp("hostile") / "server.log"
+    port = free_port()
+    with log.open("wb") as sink:
+        process = subprocess.Popen(
+            [
+                sys.executable,
+                "-m",
+                "cancerkg",
+                "serve",
+                "--port",
+                str(port),
+                "--store",
+                str(store_dir),
+            ],
+            stdout=sink,
+            stderr=subprocess.STDOUT,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            wait_until_up(url + "/health", process)
+            yield url, log
+        finally:
+            stop_process(process)
+
+
+def _body(case: dict[str, object]) -> bytes | None:
+    if "body_repeat" in case:
+        text, times = case["body_repeat"]  # type: ignore[misc]
+        return str(text).encode() * int(times)
+    if "body_latin1" in case:
+        return str(case["body_latin1"]).encode("latin-1")
+    if "body_hex" in case:
+        return bytes.fromhex(str(case["body_hex"]))
+    return str(case["body"]).encode() if "body" in case else None
+
+
+@pytest.mark.parametrize("case", REQUESTS, ids=[c["name"] for c in REQUESTS])
+def test_hostile_request(server: tuple[str, Path], case: dict[str, object]) -> None:
+    url, _ = server
+    response = httpx.request(
+        str(case["method"]),
+        url + str(case["path"]),
+        params=case.get("params"),  # type: ignore[arg-type]
+        headers=case.get("headers"),  # type: ignore[arg-type]
+        content=_body(case),
+        timeout=60,
+    )
+    assert response.status_code == case["status"], response.text[:300]
+    assert "Traceback" not in response.text
+    if response.status_code >= 400 and response.headers["content-type"].startswith(
+        "application/json"
+    ):
+        body = response.json()
+        assert set(body) == {"error", "detail"}
+        assert body["detail"] and "\n" not in body["detail"]
+
+
+def test_the_server_stays_healthy_and_logs_no_traceback(server: tuple[str, Path]) -> None:
+    url, log = server
+    for case in REQUESTS:  # the whole corpus once more, then health
+        httpx.request(
+            str(case["method"]),
+            url + str(case["path"]),
+            params=case.get("params"),  # type: ignore[arg-type]
+            headers=case.get("headers"),  # type: ignore[arg-type]
+            content=_body(case),
+            timeout=60,
+        )
+    assert httpx.get(url + "/health", timeout=30).status_code == 200
+    assert httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).json()[
+        "boolean"
+    ]
+    assert "Traceback" not in log.read_text(errors="replace")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (("query", "{dir}"), 2, "not a regular file"),
+        (("query", "/dev/null"), 2, "not a regular file"),
+        (("query", "{dir}/missing.rq"), 2, "no such query file"),
+        (("validate", "{dir}"), 2, "not a regular file"),
+        (("validate", "{dir}/missing.ttl"), 2, "cannot read"),
+        (("serve", "--port", "99999"), 2, "--port"),
+        (("build", "--store", "{file}"), 2, "not a folder"),
+        (("validate", "{dir}/big.ttl", "--max-size", "0.001"), 2, "--max-size"),
+        (("stats", "--store", "{dir}/nothing-built"), 2, "cancerkg build"),
+    ],
+)
+def test_hostile_command_line(
+    tmp_path: Path, args: tuple[str, ...], code: int, message: str
+) -> None:
+    (tmp_path / "a-file").write_text("x")
+    (tmp_path / "big.ttl").write_text("# padding\n" * 200)
+    filled = [a.format(dir=tmp_path, file=tmp_path / "a-file") for a in args]
+    run = run_cli(*filled, timeout=120)
+    output = run.stdout + run.stderr
+    assert run.returncode == code, output
+    assert message in output, output
+    assert "Traceback" not in output
+
+
+def test_a_busy_port_is_named_before_serving(store_dir: Path) -> None:
+    with socket.create_server(("127.0.0.1", 0)) as taken:
+        port = taken.getsockname()[1]
+        run = run_cli("serve", "--port", str(port), "--store", str(store_dir), timeout=120)
+    output = run.stdout + run.stderr
+    assert run.returncode == 2, output
+    assert f"cannot listen on 127.0.0.1:{port}" in output
+    assert "serving on" not in output and "Traceback" not in output
