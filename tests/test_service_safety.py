@@ -67,3 +67,23 @@ def test_service_answers_while_runaway_queries_run(serve: object) -> None:
         assert response.status_code == 503
         assert response.json()["error"] == "query timeout"
         assert "Traceback" not in response.text
+
+
+# Thirty doublings of a 16-character string: 16 GiB if nothing stopped it.
+MEMORY_BOMB = (
+    'SELECT (STRLEN(?x30) AS ?n) WHERE { BIND("aaaaaaaaaaaaaaaa" AS ?x0) '
+    + " ".join(f"BIND(CONCAT(?x{i}, ?x{i}) AS ?x{i + 1})" for i in range(30))
+    + " }"
+)
+
+
+def test_a_query_past_the_memory_cap_is_stopped_and_its_worker_replaced(serve: object) -> None:
+    url = serve(env={"CANCERKG_WORKER_MEMORY": "400", "CANCERKG_WORKERS": "1"})  # type: ignore[operator]
+    with httpx.Client(timeout=PATIENT) as client:
+        bomb = client.get(url + "/sparql", params={"query": MEMORY_BOMB})
+        assert bomb.status_code == 503, bomb.text
+        assert bomb.json()["error"] == "query out of memory"
+        assert "400 MiB" in bomb.json()["detail"] and "LIMIT" in bomb.json()["detail"]
+        assert client.get(url + "/health").status_code == 200
+        simple = client.get(url + "/sparql", params={"query": SIMPLE})
+        assert simple.status_code == 200 and simple.json()["boolean"] is True

@@ -147,6 +147,14 @@ class QueryTimeoutError(CancerKGError):
     http_status = 503
 
 
+class QueryMemoryError(CancerKGError):
+    """A query that needed more memory than a worker may use; its worker was replaced."""
+
+    kind = "query out of memory"
+    exit_code = 1
+    http_status = 503
+
+
 class QueryFailedError(CancerKGError):
     """A query that parsed but could not be evaluated (e.g. a SERVICE call failed)."""
 

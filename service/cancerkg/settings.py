@@ -17,6 +17,7 @@ ENV_MAX_ROWS = "CANCERKG_MAX_ROWS"
 ENV_MAX_QUERY_LENGTH = "CANCERKG_MAX_QUERY_LENGTH"
 ENV_SERVICE_ALLOW = "CANCERKG_SERVICE_ALLOW"
 ENV_WORKERS = "CANCERKG_WORKERS"
+ENV_WORKER_MEMORY = "CANCERKG_WORKER_MEMORY"  # MiB a query worker may allocate; 0: no cap
 ENV_BASE_URL = "CANCERKG_BASE_URL"  # where the canonical https://w3id.org/cancerkg/ is served
 BACKENDS = ("oxigraph", "memory", "remote")
 
@@ -44,6 +45,7 @@ class Settings:
     max_query_length: int = 100_000
     service_allow: tuple[str, ...] = ()
     workers: int = 2
+    worker_memory: int = 1024  # MiB
     base_url: str | None = None  # None: the address each request came in on
 
     @classmethod
@@ -68,6 +70,7 @@ class Settings:
                 if h.strip()
             ),
             workers=int(os.environ.get(ENV_WORKERS) or 2),
+            worker_memory=int(os.environ.get(ENV_WORKER_MEMORY) or 1024),
             base_url=normalise_base_url(os.environ.get(ENV_BASE_URL)),
         )
 

@@ -13,6 +13,7 @@ import contextlib
 import logging
 import multiprocessing as mp
 import os
+import resource
 import signal
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
@@ -21,7 +22,7 @@ from typing import Any, Protocol
 from cancerkg import errors
 from cancerkg.endpoint.federation import cut_network
 from cancerkg.endpoint.jobs import Advice, Job
-from cancerkg.errors import CancerKGError, QueryFailedError, QueryTimeoutError
+from cancerkg.errors import CancerKGError, QueryFailedError, QueryMemoryError, QueryTimeoutError
 from cancerkg.settings import Settings
 from cancerkg.store.open import open_store
 from cancerkg.store.protocol import Store
@@ -116,11 +117,21 @@ class WorkerPool:
         except TimeoutError:
             self._discard(worker)
             raise _timeout(self._settings.query_timeout, job.advice) from None
-        except (EOFError, OSError):
+        except (EOFError, OSError):  # the engine aborts when an allocation fails
             self._discard(worker)
-            raise QueryFailedError("the query worker died (out of memory?)") from None
+            raise self._out_of_memory(job) from None
+        if reply[0] == "error" and reply[1] == QueryMemoryError.__name__:
+            self._discard(worker)  # a MemoryError may leave the process half-broken
+            raise self._out_of_memory(job)
         await self._release(worker)
         return reply
+
+    def _out_of_memory(self, job: Job) -> QueryMemoryError:
+        cap = self._settings.worker_memory
+        limit = f"the {cap} MiB a query may use" if cap else "the memory of its worker"
+        return QueryMemoryError(
+            f"{job.advice[0]} needed more than {limit} and was stopped; {job.advice[1]}"
+        )
 
     async def close(self) -> None:
         for task in list(self._starts):
@@ -207,6 +218,7 @@ class WorkerPool:
 def serve_jobs(settings: Settings, conn: Connection) -> None:
     """A worker process: open the store once, then answer jobs until the pipe closes."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C stops the server, which kills us
+    cap_memory(settings.worker_memory)
     if settings.backend != "remote" and not settings.service_allow:
         cut_network()  # the local store needs none, and federation is off
     try:
@@ -229,6 +241,8 @@ def serve_jobs(settings: Settings, conn: Connection) -> None:
 def _answer(store: Store, job: Job) -> tuple[Any, ...]:
     try:
         return ("ok", job.compute(store))
+    except MemoryError:
+        return ("error", QueryMemoryError.__name__, "out of memory")
     except CancerKGError as error:
         return ("error", type(error).__name__, error.message)
     except Exception as error:  # an engine error must reach the client as a message, not a crash
@@ -274,6 +288,16 @@ def _rebuild(reply: tuple[Any, ...]) -> CancerKGError:
         return cls(str(reply[2]))
     except TypeError:
         return QueryFailedError(str(reply[2]))
+
+
+def cap_memory(mebibytes: int) -> None:
+    """Cap this process's heap (RLIMIT_DATA) so a query that builds huge values fails here, in
+    a worker the pool replaces, instead of taking the machine's memory. The engine aborts the
+    process when an allocation fails: no Rust backtrace in the server's log for that."""
+    os.environ["RUST_BACKTRACE"] = "0"
+    if mebibytes > 0:
+        limit = mebibytes * 2**20
+        resource.setrlimit(resource.RLIMIT_DATA, (limit, limit))
 
 
 def _timeout(seconds: float, advice: Advice) -> QueryTimeoutError:
