@@ -87,3 +87,27 @@ def test_a_query_past_the_memory_cap_is_stopped_and_its_worker_replaced(serve: o
         assert client.get(url + "/health").status_code == 200
         simple = client.get(url + "/sparql", params={"query": SIMPLE})
         assert simple.status_code == 200 and simple.json()["boolean"] is True
+
+
+def test_validation_past_its_time_limit_is_stopped_with_advice(serve: object, root: Path) -> None:
+    url = serve(env={"CANCERKG_VALIDATION_TIMEOUT": "0.05", "CANCERKG_WORKERS": "1"})  # type: ignore[operator]
+    submission = (root / "tests" / "shapes" / "valid" / "new-hospital-joins-noe.ttl").read_bytes()
+    with httpx.Client(timeout=PATIENT) as client:
+        stopped = client.post(
+            url + "/validate", content=submission, headers={"Content-Type": "text/turtle"}
+        )
+        assert stopped.status_code == 503, stopped.text
+        assert "the validation ran past the 0.05 s limit" in stopped.json()["detail"]
+        assert "smaller submission" in stopped.json()["detail"]
+        assert client.get(url + "/health").status_code == 200
+        assert client.get(url + "/sparql", params={"query": SIMPLE}).json()["boolean"] is True
+
+
+def test_the_cli_stops_a_validation_at_its_time_limit(
+    cli: object, root: Path, store_dir: Path
+) -> None:
+    submission = root / "tests" / "shapes" / "valid" / "new-hospital-joins-noe.ttl"
+    run = cli("validate", str(submission), "--timeout", "0.05", "--store", str(store_dir))  # type: ignore[operator]
+    assert run.returncode == 2
+    assert "ran past the 0.05 s limit" in run.stderr and "--timeout" in run.stderr
+    assert "Traceback" not in run.stderr + run.stdout

@@ -8,6 +8,7 @@ code, never a traceback.
 from __future__ import annotations
 
 import json
+import signal
 import socket
 import sys
 from collections.abc import Iterator
@@ -25,7 +26,8 @@ from rich.table import Table
 from cancerkg import __version__
 from cancerkg.build.pipeline import Reporter
 from cancerkg.build.pipeline import build as run_build
-from cancerkg.errors import CancerKGError, InputError, StoreNotFoundError
+from cancerkg.endpoint.jobs import VALIDATION_ADVICE
+from cancerkg.errors import CancerKGError, InputError, QueryTimeoutError, StoreNotFoundError
 from cancerkg.graph.stats import compute_stats
 from cancerkg.named_queries.run import parse_assignments, query_file, query_titles, run_query
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
@@ -190,6 +192,15 @@ def validate(
     max_size: Annotated[
         float, typer.Option("--max-size", min=0.001, help="Largest submission file in MiB.")
     ] = 50,
+    timeout: Annotated[
+        float | None,
+        typer.Option(
+            "--timeout",
+            min=0,
+            help="Stop after this many seconds (default: $CANCERKG_VALIDATION_TIMEOUT or 30 "
+            "for submissions, no limit for the whole release; 0: no limit).",
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Validate submission files against the shapes, with the published graph as context.
@@ -201,13 +212,14 @@ def validate(
     from cancerkg.validation.report import render
     from cancerkg.validation.submission import read_submission_file
 
-    limit = int(max_size * 2**20)
+    max_bytes = int(max_size * 2**20)
     submission = [
-        t for path in files or [] for t in read_submission_file(path, fmt, max_bytes=limit)
+        t for path in files or [] for t in read_submission_file(path, fmt, max_bytes=max_bytes)
     ]
     settings = Settings.resolve(store, "oxigraph")
     run_build(settings.store_dir)
-    with _store(store, "oxigraph") as opened:
+    seconds = timeout if timeout is not None else (settings.validation_timeout if files else 0)
+    with _store(store, "oxigraph") as opened, _time_limit(seconds):
         result = validate_submission(submission, opened) if files else validate_published(opened)
     sys.stdout.write(render(result, report, fail_on=fail_on))
     sys.stdout.flush()
@@ -252,6 +264,29 @@ def serve(
     _check_free(host, port)
     err.print(f"serving on http://{host}:{port}/ (OpenAPI at /docs)")
     uvicorn.run(create_app(settings), host=host, port=port, log_level="warning")
+
+
+@contextmanager
+def _time_limit(seconds: float) -> Iterator[None]:
+    """Stop the validation after `seconds` (0: never). pyshacl is pure Python, so an alarm
+    interrupts it between two steps; the process then exits and frees the CPU."""
+    if seconds <= 0:
+        yield
+        return
+
+    def stop(signum: int, frame: object) -> None:
+        raise QueryTimeoutError(
+            f"{VALIDATION_ADVICE[0]} ran past the {seconds:g} s limit and was stopped; "
+            f"{VALIDATION_ADVICE[1]}, or raise --timeout"
+        )
+
+    previous = signal.signal(signal.SIGALRM, stop)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
 
 
 def _check_free(host: str, port: int) -> None:

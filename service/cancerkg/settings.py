@@ -13,6 +13,7 @@ ENV_ENDPOINT_USER = "CANCERKG_ENDPOINT_USER"
 ENV_ENDPOINT_PASSWORD = "CANCERKG_ENDPOINT_PASSWORD"  # noqa: S105 - the variable's name, not a secret
 ENV_ENDPOINT_AUTH = "CANCERKG_ENDPOINT_AUTH"  # basic or digest (Virtuoso's /sparql-auth)
 ENV_QUERY_TIMEOUT = "CANCERKG_QUERY_TIMEOUT"
+ENV_VALIDATION_TIMEOUT = "CANCERKG_VALIDATION_TIMEOUT"
 ENV_MAX_ROWS = "CANCERKG_MAX_ROWS"
 ENV_MAX_QUERY_LENGTH = "CANCERKG_MAX_QUERY_LENGTH"
 ENV_SERVICE_ALLOW = "CANCERKG_SERVICE_ALLOW"
@@ -41,6 +42,7 @@ class Settings:
     endpoint_password: str | None = field(default=None, repr=False)
     endpoint_auth: str = "basic"
     query_timeout: float = 30.0
+    validation_timeout: float = 30.0
     max_rows: int = 10_000
     max_query_length: int = 100_000
     service_allow: tuple[str, ...] = ()
@@ -62,6 +64,7 @@ class Settings:
             endpoint_password=os.environ.get(ENV_ENDPOINT_PASSWORD) or None,
             endpoint_auth=os.environ.get(ENV_ENDPOINT_AUTH) or "basic",
             query_timeout=float(os.environ.get(ENV_QUERY_TIMEOUT) or 30.0),
+            validation_timeout=float(os.environ.get(ENV_VALIDATION_TIMEOUT) or 30.0),
             max_rows=int(os.environ.get(ENV_MAX_ROWS) or 10_000),
             max_query_length=int(os.environ.get(ENV_MAX_QUERY_LENGTH) or 100_000),
             service_allow=tuple(

@@ -23,11 +23,20 @@ CALL_ADVICE: Advice = (
 )
 
 
+VALIDATION_ADVICE: Advice = (
+    "the validation",
+    "send a smaller submission (split it by network or by institution)",
+)
+
+
 class Job(Protocol):
-    """Anything a runner can evaluate within the time limit."""
+    """Anything a runner can evaluate within the time limit (its own, or the service's)."""
 
     @property
     def advice(self) -> Advice: ...
+
+    @property
+    def timeout(self) -> float | None: ...
 
     def compute(self, store: Store) -> Any: ...
 
@@ -40,6 +49,7 @@ class Call:
     function: Callable[..., Any]
     arguments: tuple[Any, ...] = ()
     advice: Advice = CALL_ADVICE
+    timeout: float | None = None  # None: the service's query time limit
 
     def compute(self, store: Store) -> Any:
         return self.function(store, *self.arguments)

@@ -74,6 +74,7 @@ class QueryJob:
     base_iri: str | None = None  # relative IRIs in the query resolve against it (the endpoint)
     federated: bool = False  # it calls allowed remote endpoints: their failures are not echoed
     advice: Advice = QUERY_ADVICE  # what to tell the client when it is stopped
+    timeout: float | None = None  # None: the service's query time limit
 
     def compute(self, store: Store) -> QueryAnswer:
         return execute(store, self)

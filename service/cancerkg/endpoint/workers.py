@@ -57,12 +57,11 @@ class InlineRunner:
         self._timeout = timeout
 
     async def run(self, job: Job) -> Any:
+        limit = job.timeout or self._timeout
         try:
-            return await asyncio.wait_for(
-                asyncio.to_thread(job.compute, self._store), self._timeout
-            )
+            return await asyncio.wait_for(asyncio.to_thread(job.compute, self._store), limit)
         except TimeoutError:
-            raise _timeout(self._timeout, job.advice) from None
+            raise _timeout(limit, job.advice) from None
 
     async def close(self) -> None:
         return None
@@ -112,11 +111,12 @@ class WorkerPool:
 
     async def _dispatch(self, job: Job) -> tuple[Any, ...]:
         worker = await self._acquire()
+        limit = job.timeout or self._settings.query_timeout
         try:
-            reply = await asyncio.wait_for(_ask(worker, job), self._settings.query_timeout)
+            reply = await asyncio.wait_for(_ask(worker, job), limit)
         except TimeoutError:
             self._discard(worker)
-            raise _timeout(self._settings.query_timeout, job.advice) from None
+            raise _timeout(limit, job.advice) from None
         except (EOFError, OSError):  # the engine aborts when an allocation fails
             self._discard(worker)
             raise self._out_of_memory(job) from None

@@ -14,7 +14,6 @@ from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request, Response
-from fastapi.concurrency import run_in_threadpool
 
 from cancerkg.errors import CancerKGError
 from cancerkg.graph import describe
@@ -24,7 +23,6 @@ from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.rdf.iris import checked_iri
 from cancerkg.store.protocol import Store, select
-from cancerkg.validation.engine import validate_submission
 from cancerkg.validation.submission import format_for_name, parse_submission
 from cancerkg.web.bodies import read_form
 from cancerkg.web.caching import conditional
@@ -36,6 +34,7 @@ from cancerkg.web.render import (
     render,
     script_json,
 )
+from cancerkg.web.validating import validate_in_worker
 from cancerkg.web.views import form_arguments
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -153,7 +152,7 @@ async def validation_submit(request: Request, store: StoreDep) -> Response:
             data, name = text.encode("utf-8"), "pasted text"
             chosen = format_for_name("turtle" if fmt == "auto" else fmt, None)
         submission = parse_submission(data, chosen, name=name)
-        report = await run_in_threadpool(validate_submission, submission, store)
+        report = await validate_in_worker(request, submission)
     except CancerKGError as failure:
         return render(
             request,

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from cancerkg.errors import InputError, UnsupportedMediaTypeError
@@ -18,11 +17,11 @@ from cancerkg.rdf.formats import (
     negotiate,
 )
 from cancerkg.store.protocol import Store
-from cancerkg.validation.engine import validate_submission
 from cancerkg.validation.report import as_json, render
 from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_submission
 from cancerkg.web.deps import get_store
+from cancerkg.web.validating import validate_in_worker
 
 # The report as JSON (ours, the default), or as a SHACL report graph in Turtle or JSON-LD.
 REPORT_FORMATS = (API_JSON, TURTLE, JSON_LD)
@@ -57,7 +56,7 @@ async def validate(
         )
     submission = parse_submission(received.data, received.format, name=received.name)
     # pyshacl is CPU-bound: keep the event loop free for other requests (/health, /sparql)
-    report = await run_in_threadpool(validate_submission, submission, store)
+    report = await validate_in_worker(request, submission)
     chosen = negotiate(request.headers.get("accept"), REPORT_FORMATS, fallback=True)[0]
     if chosen != API_JSON:
         return Response(render(report, chosen.name), media_type=chosen.media_type)
