@@ -211,3 +211,15 @@ def test_queries_past_the_time_limit_are_stopped_with_advice(store_dir: Path) ->
             assert stopped.status_code == 503, path
             assert "ask for less" in stopped.json()["detail"]
         assert hurried.get("/health").status_code == 200
+
+
+def test_openapi_marks_required_parameters_and_has_unique_operation_ids(
+    client: TestClient,
+) -> None:
+    spec = client.get("/openapi.json").json()
+    network = spec["paths"]["/api/queries/network-members"]["get"]["parameters"]
+    flags = {p["name"]: p.get("required", False) for p in network}
+    assert flags["network"] is True and flags["country"] is False
+    ids = [op["operationId"] for path in spec["paths"].values() for op in path.values()]
+    assert len(ids) == len(set(ids))
+    assert not any("head" in op for op in spec["paths"].values())

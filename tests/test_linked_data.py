@@ -3,6 +3,7 @@ true counts, dumps whose SHA-256 match, and HTTP caching (ETag, Last-Modified, 3
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
 from collections.abc import Iterator
@@ -206,3 +207,28 @@ def test_negotiation_rules() -> None:
     assert negotiate("text/html;q=0.1, text/turtle;q=0.9").name == "turtle"
     assert split_extension("euracan.ttl")[0] == "euracan"
     assert split_extension("jane-2")[1] is None
+
+
+def test_gzip_and_identity_copies_have_distinct_tags_and_one_vary(client: TestClient) -> None:
+    identity = client.get(
+        "/ontology", headers={"Accept": "text/turtle", "Accept-Encoding": "identity"}
+    )
+    gzipped = client.get("/ontology", headers={"Accept": "text/turtle", "Accept-Encoding": "gzip"})
+    assert gzipped.headers.get("content-encoding") == "gzip"
+    assert identity.headers["etag"] != gzipped.headers["etag"]
+    for response in (identity, gzipped):
+        varied = [v.strip().lower() for v in response.headers["vary"].split(",")]
+        assert len(varied) == len(set(varied))
+    again = client.get(
+        "/ontology",
+        headers={"Accept": "text/turtle", "If-None-Match": gzipped.headers["etag"]},
+    )
+    assert again.status_code == 304
+
+
+def test_dumps_carry_their_digest_in_base64(client: TestClient) -> None:
+    response = client.get("/dumps/cancerkg.nq.gz")
+    assert response.status_code == 200
+    digest = base64.b64encode(hashlib.sha256(response.content).digest()).decode()
+    assert response.headers["repr-digest"] == f"sha-256=:{digest}:"
+    assert response.headers["digest"] == f"sha-256={digest}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import time
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -11,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from cancerkg.endpoint.jobs import Call
 from cancerkg.endpoint.protocol import QueryJob
 from cancerkg.endpoint.workers import WorkerPool
 from cancerkg.errors import QueryTimeoutError
@@ -111,3 +113,32 @@ def test_the_cli_stops_a_validation_at_its_time_limit(
     assert run.returncode == 2
     assert "ran past the 0.05 s limit" in run.stderr and "--timeout" in run.stderr
     assert "Traceback" not in run.stderr + run.stdout
+
+
+def nap(store: object, seconds: float) -> float:
+    """A job that only takes time (imported by name in the worker)."""
+    time.sleep(seconds)
+    return seconds
+
+
+def test_the_pool_grows_for_a_burst_and_shrinks_back(store_dir: Path) -> None:
+    settings = replace(Settings(store_dir), workers=1)
+
+    async def scenario() -> tuple[int, int]:
+        pool = WorkerPool(settings)
+        await pool.start()
+        try:
+            burst = asyncio.gather(*(pool.run(Call(nap, (8.0,))) for _ in range(3)))
+            grown = 1
+            while not burst.done():  # the most workers alive while the burst runs
+                grown = max(grown, len(pool.pids))
+                await asyncio.sleep(0.2)
+            assert await burst == [8.0, 8.0, 8.0]
+            await pool.run(Call(nap, (0.0,)))
+            return grown, len(pool.pids)
+        finally:
+            await pool.close()
+
+    grown, after = asyncio.run(scenario())
+    assert grown > 1, "no worker was added for the burst"
+    assert after == 1, "the pool kept its burst workers"

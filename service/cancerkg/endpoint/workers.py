@@ -185,7 +185,13 @@ class WorkerPool:
         await self._release(worker)
 
     async def _release(self, worker: _Worker) -> None:
+        """Back to the idle list; after a burst, a surplus worker (more idle than `warm` are
+        kept) is stopped instead, so the pool shrinks back to its warm size."""
         async with self._freed:
+            if self._waiting == 0 and len(self._idle) >= self._warm:
+                self._all.remove(worker)
+                worker.kill()
+                return
             self._idle.append(worker)
             self._freed.notify()
 

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
+from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from cancerkg import __version__
@@ -47,6 +49,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
+    _document_required_parameters(app)
     # Browser tools (YASGUI, notebooks in other origins) query the read-only endpoint directly.
     app.add_middleware(
         CORSMiddleware,
@@ -65,3 +68,22 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.mount("/static", StaticFiles(directory=render.STATIC), name="static")
     add_compression(app)
     return app
+
+
+def _document_required_parameters(app: FastAPI) -> None:
+    """FastAPI's documented way to extend its OpenAPI schema: build it once, then mark what
+    the named-query endpoints require."""
+
+    def schema() -> dict[str, Any]:
+        if app.openapi_schema is None:
+            app.openapi_schema = api.mark_required(
+                get_openapi(
+                    title=app.title,
+                    version=app.version,
+                    description=app.description,
+                    routes=app.routes,
+                )
+            )
+        return app.openapi_schema
+
+    app.openapi = schema  # type: ignore[method-assign]

@@ -5,13 +5,8 @@ A response depends on the release, the URL and the Accept header it was negotiat
 ETag is a digest of exactly those (plus anything a caller adds, e.g. a SPARQL query text sent in
 a POST body). That lets a conditional request be answered *before* any query runs.
 
-Use from a route:
-
-    validators = Validators.of(request, query_text)      # extra parts are optional
-    if (cached := validators.not_modified(request)) is not None:
-        return cached
-    response = ...
-    return validators.apply(response)
+Use from a route: `return conditional(request, lambda: build_the_response())`; the response is
+built only when the client's copy is stale.
 """
 
 from __future__ import annotations
@@ -23,12 +18,15 @@ from datetime import UTC, datetime
 from email.utils import format_datetime, parsedate_to_datetime
 
 from fastapi import FastAPI, Request, Response
+from starlette.datastructures import Headers, MutableHeaders
 from starlette.middleware.gzip import GZipMiddleware
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from cancerkg.graph.void import ReleaseInfo, release_info
 
 CACHE_CONTROL = "public, max-age=300"
 VARY = "Accept"
+GZIP_SUFFIX = "-gzip"  # on the entity tag of a gzip-coded copy
 COMPRESS_FROM_BYTES = 1024
 
 
@@ -109,8 +107,8 @@ def etag_matches(header: str, etag: str) -> bool:
     """Weak comparison of an If-None-Match list against our tag ('*' matches anything)."""
     ours = etag.removeprefix("W/")
     for candidate in header.split(","):
-        candidate = candidate.strip()
-        if candidate == "*" or candidate.removeprefix("W/") == ours:
+        candidate = candidate.strip().removeprefix("W/").replace(GZIP_SUFFIX + '"', '"')
+        if candidate == "*" or candidate == ours:
             return True
     return False
 
@@ -139,5 +137,41 @@ def http_date(iso: str) -> str | None:
 
 def add_compression(app: FastAPI) -> None:
     """gzip for clients that accept it; already-compressed dumps (application/gzip) are sent
-    as they are, so their bytes still match the published SHA-256."""
+    as they are, so their bytes still match the published SHA-256. Outside it, the entity tag
+    names the coding and Vary lists each header once."""
     app.add_middleware(GZipMiddleware, minimum_size=COMPRESS_FROM_BYTES)
+    app.add_middleware(EncodedRepresentations)
+
+
+class EncodedRepresentations:
+    """A gzip copy is another representation (RFC 9110 §8.8.3): its entity tag gets a '-gzip'
+    suffix, which etag_matches accepts for either copy, and a Vary built by several layers
+    keeps each header once."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        asked = Headers(scope=scope)
+
+        async def relabel(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                etag = headers.get("etag")
+                if etag and etag.endswith('"'):
+                    gzip_tag = etag[:-1] + GZIP_SUFFIX + '"'
+                    # A 304 names the copy the client holds (it has no body to compress).
+                    held = message["status"] == 304 and gzip_tag in asked.get("if-none-match", "")
+                    if headers.get("content-encoding") == "gzip" or held:
+                        headers["etag"] = gzip_tag
+                varied = [p.strip() for v in headers.getlist("vary") for p in v.split(",")]
+                if varied:
+                    del headers["vary"]
+                    headers["vary"] = ", ".join(dict.fromkeys(p for p in varied if p))
+            await send(message)
+
+        await self.app(scope, receive, relabel)

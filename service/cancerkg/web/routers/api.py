@@ -85,6 +85,19 @@ def build_router() -> APIRouter:
     return router
 
 
+def mark_required(schema: dict[str, Any]) -> dict[str, Any]:
+    """Mark each named query's required parameters required in the OpenAPI schema. They are
+    optional in the endpoints' signatures so that a missing one gets our own 400 listing the
+    valid parameters, not FastAPI's generic 422."""
+    for query in catalogue().values():
+        operation = schema.get("paths", {}).get(f"/api/queries/{query.name}", {}).get("get", {})
+        required = {p.name for p in query.parameters if p.required}
+        for parameter in operation.get("parameters", []):
+            if parameter.get("in") == "query" and parameter.get("name") in required:
+                parameter["required"] = True
+    return schema
+
+
 def describe(query: NamedQuery) -> dict[str, Any]:
     return {
         "name": query.name,

@@ -7,6 +7,8 @@ the tag and the listing alike. Gzip dumps go out as application/gzip, byte for b
 
 from __future__ import annotations
 
+import base64
+
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
@@ -23,9 +25,10 @@ GZIP = "application/gzip"
 
 @router.api_route(
     "/dumps/",
-    methods=["GET", "HEAD"],
+    methods=["GET"],
     summary="The release's dumps with size and SHA-256 (HTML or JSON)",
 )
+@router.api_route("/dumps/", methods=["HEAD"], include_in_schema=False)
 def listing(request: Request) -> Response:
     release = current_release(request)
     if _wants_html(request.headers.get("accept")):
@@ -42,8 +45,9 @@ def listing(request: Request) -> Response:
 
 
 @router.api_route(
-    "/dumps/{name}", methods=["GET", "HEAD"], summary="One dump file (or its .sha256), streamed"
+    "/dumps/{name}", methods=["GET"], summary="One dump file (or its .sha256), streamed"
 )
+@router.api_route("/dumps/{name}", methods=["HEAD"], include_in_schema=False)
 def download(name: str, request: Request) -> Response:
     release = current_release(request)
     dump_name = name.removesuffix(".sha256")
@@ -68,8 +72,10 @@ def download(name: str, request: Request) -> Response:
     )
     response = validators.apply(response)
     response.headers["Vary"] = "Accept-Encoding"
-    if name == dump_name:
-        response.headers["Digest"] = f"sha-256={dump.sha256}"
+    if name == dump_name:  # RFC 9530: the digest of the representation, base64 in colons
+        digest = base64.b64encode(bytes.fromhex(dump.sha256)).decode("ascii")
+        response.headers["Repr-Digest"] = f"sha-256=:{digest}:"
+        response.headers["Digest"] = f"sha-256={digest}"  # RFC 3230, for older harvesters
     return response
 
 

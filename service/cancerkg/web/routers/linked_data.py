@@ -35,9 +35,10 @@ CATALOG_IRI = void.CATALOG
 
 @router.api_route(
     "/id/{path:path}",
-    methods=["GET", "HEAD"],
+    methods=["GET"],
     summary="A thing of the graph (network, organisation, ...)",
 )
+@router.api_route("/id/{path:path}", methods=["HEAD"], include_in_schema=False)
 def thing(path: str, request: Request, store: StoreDep) -> Response:
     stem, extension = split_extension(path)
     return describe_resource(request, store, _path_iri(ID + stem), extension)
@@ -45,9 +46,10 @@ def thing(path: str, request: Request, store: StoreDep) -> Response:
 
 @router.api_route(
     "/graph/{path:path}",
-    methods=["GET", "HEAD"],
+    methods=["GET"],
     summary="A named graph (one source file) and its provenance",
 )
+@router.api_route("/graph/{path:path}", methods=["HEAD"], include_in_schema=False)
 def graph(path: str, request: Request, store: StoreDep) -> Response:
     stem, extension = split_extension(path)
     return describe_resource(request, store, _path_iri(GRAPH + stem), extension)
@@ -55,9 +57,10 @@ def graph(path: str, request: Request, store: StoreDep) -> Response:
 
 @router.api_route(
     "/resource",
-    methods=["GET", "HEAD"],
+    methods=["GET"],
     summary="Any other IRI the graph describes (e.g. a country)",
 )
+@router.api_route("/resource", methods=["HEAD"], include_in_schema=False)
 def resource(
     request: Request,
     store: StoreDep,
@@ -66,10 +69,10 @@ def resource(
     return describe_resource(request, store, checked_iri(iri, "iri"), None)
 
 
-@router.api_route(
-    "/ontology", methods=["GET", "HEAD"], summary="The ontology (HTML documentation or RDF)"
-)
-@router.api_route("/ontology.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/ontology", methods=["GET"], summary="The ontology (HTML documentation or RDF)")
+@router.api_route("/ontology", methods=["HEAD"], include_in_schema=False)
+@router.api_route("/ontology.{extension}", methods=["GET"], include_in_schema=False)
+@router.api_route("/ontology.{extension}", methods=["HEAD"], include_in_schema=False)
 def ontology(request: Request, store: StoreDep, extension: str = "") -> Response:
     return _document(
         request,
@@ -80,8 +83,10 @@ def ontology(request: Request, store: StoreDep, extension: str = "") -> Response
     )
 
 
-@router.api_route("/shapes", methods=["GET", "HEAD"], summary="The SHACL shapes (HTML or RDF)")
-@router.api_route("/shapes.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
+@router.api_route("/shapes", methods=["GET"], summary="The SHACL shapes (HTML or RDF)")
+@router.api_route("/shapes", methods=["HEAD"], include_in_schema=False)
+@router.api_route("/shapes.{extension}", methods=["GET"], include_in_schema=False)
+@router.api_route("/shapes.{extension}", methods=["HEAD"], include_in_schema=False)
 def shapes(request: Request, store: StoreDep, extension: str = "") -> Response:
     def triples() -> list[ox.Triple]:
         return describe.graphs_with_prefix(store, describe.SHAPES_GRAPHS)
@@ -97,9 +102,10 @@ def shapes(request: Request, store: StoreDep, extension: str = "") -> Response:
 
 @router.api_route(
     "/queries/{name}",
-    methods=["GET", "HEAD"],
+    methods=["GET"],
     summary="A named query (HTML form and results, or RDF)",
 )
+@router.api_route("/queries/{name}", methods=["HEAD"], include_in_schema=False)
 async def query_iri(name: str, request: Request, store: StoreDep) -> Response:
     stem, extension = split_extension(name)
     try:
@@ -122,14 +128,14 @@ async def query_iri(name: str, request: Request, store: StoreDep) -> Response:
     )
 
 
-@router.api_route(
-    "/dataset", methods=["GET", "HEAD"], summary="The dataset: VoID and DCAT-AP description"
-)
-@router.api_route("/dataset.{extension}", methods=["GET", "HEAD"], include_in_schema=False)
-@router.api_route("/catalog", methods=["GET", "HEAD"], include_in_schema=False)
-@router.api_route(
-    "/.well-known/void", methods=["GET", "HEAD"], summary="VoID description of the dataset"
-)
+@router.api_route("/dataset", methods=["GET"], summary="The dataset: VoID and DCAT-AP description")
+@router.api_route("/dataset", methods=["HEAD"], include_in_schema=False)
+@router.api_route("/dataset.{extension}", methods=["GET"], include_in_schema=False)
+@router.api_route("/dataset.{extension}", methods=["HEAD"], include_in_schema=False)
+@router.api_route("/catalog", methods=["GET"], include_in_schema=False)
+@router.api_route("/catalog", methods=["HEAD"], include_in_schema=False)
+@router.api_route("/.well-known/void", methods=["GET"], summary="VoID description of the dataset")
+@router.api_route("/.well-known/void", methods=["HEAD"], include_in_schema=False)
 def dataset(request: Request, store: StoreDep, extension: str = "") -> Response:
     def triples() -> list[ox.Triple]:
         return void.describe_dataset(store, current_release(request), render.base_url(request))
