@@ -5,6 +5,7 @@ stay healthy afterwards."""
 
 from __future__ import annotations
 
+import http.client
 import json
 import socket
 import subprocess
@@ -134,3 +135,17 @@ def test_a_busy_port_is_named_before_serving(store_dir: Path) -> None:
     assert run.returncode == 2, output
     assert f"cannot listen on 127.0.0.1:{port}" in output
     assert "serving on" not in output and "Traceback" not in output
+
+
+def test_a_get_query_of_one_megabyte_gets_413_json(server: tuple[str, Path]) -> None:
+    """Not a reset connection: the request line reaches the endpoint, which names the limit.
+    (http.client: httpx refuses URLs this long before sending them.)"""
+    url, _ = server
+    host, port = url.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=60)
+    connection.request("GET", "/sparql?query=ASK%7B%7D" + "%20" * 349_500)
+    response = connection.getresponse()
+    body = json.loads(response.read())
+    connection.close()
+    assert response.status == 413
+    assert body["error"] == "query too long" and "limit" in body["detail"]
