@@ -26,10 +26,10 @@ from SPARQLWrapper.SPARQLExceptions import QueryBadFormed, SPARQLWrapperExceptio
 
 from cancerkg.errors import InputError, QuerySyntaxError, RemoteEndpointError
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_media_type
-from cancerkg.rdf.iris import XSD_BOOLEAN
+from cancerkg.rdf.iris import GRAPH, XSD_BOOLEAN
 from cancerkg.rdf.terms import QueryResult, Term
 
-GRAPH_PREFIX = "https://w3id.org/cancerkg/graph/"
+GRAPH_PREFIX = GRAPH
 RESULTS_ACCEPT = "application/sparql-results+json"
 GRAPH_ACCEPT = "application/n-triples, text/plain;q=0.9, text/turtle;q=0.8"
 _PROLOGUE = re.compile(
