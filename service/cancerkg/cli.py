@@ -31,6 +31,7 @@ from cancerkg.errors import CancerKGError, InputError, QueryTimeoutError, StoreN
 from cancerkg.graph.stats import compute_stats
 from cancerkg.named_queries.run import parse_assignments, query_file, query_titles, run_query
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
+from cancerkg.rdf.iris import ID_PREFIXES, compact_iri
 from cancerkg.rdf.results import compact, serialize
 from cancerkg.settings import Settings, normalise_base_url
 from cancerkg.store import releases
@@ -136,6 +137,25 @@ def stats(
     out.print(
         f"[bold]{figures.triples:,}[/bold] triples (union graph), "
         f"{len(figures.graphs)} named graphs"
+    )
+    ror = figures.share("healthcare providers with a ROR id", "healthcare providers")
+    wikidata = figures.share("healthcare providers with a Wikidata link", "healthcare providers")
+    dated = figures.share("memberships with a start date", "memberships")
+    counts = dict(figures.identifiers)
+    out.print(
+        f"{counts.get('institutions', 0):,} institutions, {counts.get('memberships', 0):,} "
+        f"memberships; healthcare providers with ROR {ror:.0%}, with Wikidata {wikidata:.0%}; "
+        f"memberships with a start date {dated:.0%}"
+    )
+    listed = sum(c[1] for c in figures.completeness)
+    reported = sum(c[2] for c in figures.completeness)
+    out.print(
+        f"{len(figures.completeness)} networks and projects with a reported member count: "
+        f"{listed:,} of {reported:,} reported members listed"
+        + "".join(
+            f"\n  {compact_iri(iri, ID_PREFIXES) or iri}: {n} of {of}"
+            for iri, n, of in figures.completeness
+        )
     )
     for title, rows in (
         ("named graph", figures.graphs),

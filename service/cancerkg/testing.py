@@ -176,3 +176,16 @@ def _answers(url: str, accept: str = "*/*") -> bool:
             return bool(response.status == 200)
     except (urllib.error.URLError, OSError):
         return False
+
+
+def write_results_section(results: Path, name: str, body: str) -> None:
+    """Put `body` between the `<!-- name:start -->` and `<!-- name:end -->` markers of a
+    benchmark results file (appended when absent), leaving the other sections alone."""
+    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
+    section = f"{start}\n{body.strip()}\n{end}"
+    text = results.read_text(encoding="utf-8") if results.exists() else "# Benchmarks\n"
+    if start in text and end in text:
+        text = text[: text.index(start)] + section + text[text.index(end) + len(end) :]
+    else:
+        text = text.rstrip("\n") + "\n\n" + section + "\n"
+    results.write_text(text, encoding="utf-8")

@@ -143,7 +143,7 @@ def _draw_tile(svg: ET.Element, tile: Tile, count: int, top: int, unit: str) -> 
 
 
 def _draw_legend(svg: ET.Element, top: int, y: int, unit: str) -> None:
-    steps = [(ZERO_FILL, "0")]
+    steps = [(ZERO_FILL, "0: none listed")]
     ranges: dict[str, list[int]] = {}
     for count in range(1, top + 1):  # the same rule as the tiles, so the legend cannot disagree
         ranges.setdefault(shade(count, top), []).append(count)

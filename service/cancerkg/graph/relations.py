@@ -15,6 +15,7 @@ from typing import Any
 import pyoxigraph as ox
 
 from cancerkg.errors import ParameterError
+from cancerkg.graph.completeness import completeness
 from cancerkg.named_queries.binding import entity_exists, filled_internal_query, to_term
 from cancerkg.named_queries.catalog import ENTITY_KINDS, Parameter
 from cancerkg.named_queries.run import select_named
@@ -243,9 +244,16 @@ def paths_answer(store: Store, source: str, target: str, max_steps: int) -> dict
 def coverage_answer(store: Store, network: str | None, domain: str | None) -> dict[str, Any]:
     """`/api/coverage`: members per country, zeros too, and the countries with none."""
     cells = coverage(store, network=network, domain=domain)
+    figures = (
+        completeness(store, resolve_entity(store, "network", network).value) if network else []
+    )
     return {
         "network": network,
         "domain": domain,
         "countries": [asdict(c) for c in cells],
+        # Countries where the graph lists no member: none LISTED, which is not none at all.
         "gaps": [c.code for c in cells if c.members == 0],
+        "completeness": (
+            {**asdict(figures[0]), "share": round(figures[0].share, 3)} if figures else None
+        ),
     }

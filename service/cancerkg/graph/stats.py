@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from cancerkg.graph.completeness import completeness
 from cancerkg.internal_queries import internal_query
 from cancerkg.store.protocol import Store, select
 
@@ -15,6 +16,13 @@ class Stats:
     graphs: list[tuple[str, int]]
     classes: list[tuple[str, int]]
     schemes: list[tuple[str, int]]
+    identifiers: list[tuple[str, int]]  # institutions, ROR and Wikidata links, dated memberships
+    completeness: list[tuple[str, int, int]]  # entity IRI, listed, reported members
+
+    def share(self, part: str, whole: str) -> float:
+        """`part` over `whole` among the identifier figures (0 when there is no whole)."""
+        figures = dict(self.identifiers)
+        return figures.get(part, 0) / figures[whole] if figures.get(whole) else 0.0
 
     def class_count(self, iri: str) -> int:
         return dict(self.classes).get(iri, 0)
@@ -27,6 +35,8 @@ def compute_stats(store: Store) -> Stats:
         graphs=_pairs(store, "stats-graphs"),
         classes=_pairs(store, "stats-classes"),
         schemes=_pairs(store, "stats-schemes"),
+        identifiers=_pairs(store, "stats-identifiers"),
+        completeness=[(c.iri, c.listed, c.reported) for c in completeness(store)],
     )
 
 

@@ -13,6 +13,7 @@ from markupsafe import Markup
 
 from cancerkg.errors import CancerKGError
 from cancerkg.graph import coverage, describe
+from cancerkg.graph.completeness import completeness
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery
 from cancerkg.rdf.iris import DATASET, ONTOLOGY_IRI
@@ -37,11 +38,13 @@ def entity_page(request: Request, store: Store, iri: str) -> HTMLResponse:
         counts = coverage.member_counts(store, iri)
         svg = coverage.render_svg(counts, title=f"Current members of {view.label} per country")
         coverage_svg = Markup(svg)  # noqa: S704 - ElementTree escaped every text in the SVG
+    figures = completeness(store, iri)
     return render(
         request,
         "entity.html",
         view=view,
         coverage=coverage_svg,
+        completeness=figures[0] if figures else None,
         json_ld=script_json(serialize(describe.schema_org(store, iri), "json-ld")),
         alternates=alternates(iri),
     )

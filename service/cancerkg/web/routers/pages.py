@@ -17,6 +17,7 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 
 from cancerkg.errors import CancerKGError
 from cancerkg.graph import describe
+from cancerkg.graph.completeness import completeness
 from cancerkg.graph.describe import Link
 from cancerkg.graph.stats import compute_stats
 from cancerkg.internal_queries import internal_query
@@ -60,13 +61,14 @@ def home(request: Request, store: StoreDep) -> Response:
 
 def _home_page(request: Request, store: StoreDep) -> Response:
     counts = _class_counts(store)
-    triples = compute_stats(store).triples
+    stats = compute_stats(store)
     queries = _gallery_entries()
     return render(
         request,
         "home.html",
         counts=counts,
-        triples=triples,
+        triples=stats.triples,
+        stats=stats,
         queries=queries[:6],
         query_count=len(queries),
     )
@@ -99,6 +101,14 @@ def _browse_page(request: Request, store: Store, class_iri: str | None) -> Respo
                 entities.append(Link(entity, text, True))
     return render(
         request, "browse.html", counts=counts, entities=entities, title=title, selected=class_iri
+    )
+
+
+@router.get("/completeness")
+def completeness_page(request: Request, store: StoreDep) -> Response:
+    """Every network, project or organisation with a reported member count: listed of reported."""
+    return conditional(
+        request, lambda: render(request, "completeness.html", rows=completeness(store))
     )
 
 
