@@ -102,12 +102,11 @@ async def soak(base: str, pid: int, seconds: float, concurrency: int) -> list[st
     windows = [Window()]
     tasks = [asyncio.create_task(client(base, deadline, windows, i)) for i in range(concurrency)]
     rows = []
-    elapsed = 0.0
+    started = time.monotonic()
     while any(not t.done() for t in tasks):
         await asyncio.sleep(min(REPORT_EVERY, max(0.1, deadline - time.monotonic())))
-        elapsed = min(seconds, elapsed + REPORT_EVERY)
         current, windows[-1:] = windows[-1], [Window()]
-        rows.append(line(elapsed, current, server_rss(pid)))
+        rows.append(line(time.monotonic() - started, current, server_rss(pid)))
         print(rows[-1], flush=True)
     await asyncio.gather(*tasks)
     return rows

@@ -11,7 +11,6 @@ import contextlib
 import socket
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from cancerkg.endpoint.protocol import QueryJob
 from cancerkg.endpoint.workers import WorkerPool
 from cancerkg.errors import ServiceNotAllowedError
 from cancerkg.settings import Settings
+from cancerkg.testing import LoopbackListener
 
 SECRET = b"SECRET-INTERNAL-BODY"
 XSD_INTEGER = "http://www.w3.org/2001/XMLSchema#integer"
@@ -67,43 +67,9 @@ BENIGN = [
 ]
 
 
-class Listener:
-    """A loopback HTTP listener that records connections and answers 500 with a secret body."""
-
-    def __init__(self) -> None:
-        self.sock = socket.create_server(("127.0.0.1", 0))
-        self.port = self.sock.getsockname()[1]
-        self.connections = 0
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn, _ = self.sock.accept()
-            except OSError:
-                return
-            self.connections += 1
-            with conn:
-                conn.settimeout(5)
-                try:
-                    conn.recv(65536)
-                    conn.sendall(
-                        b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: "
-                        + str(len(SECRET)).encode()
-                        + b"\r\nConnection: close\r\n\r\n"
-                        + SECRET
-                    )
-                except OSError:
-                    pass
-
-    @property
-    def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
-
-
 @pytest.fixture(scope="module")
-def listener() -> Iterator[Listener]:
-    server = Listener()
+def listener() -> Iterator[LoopbackListener]:
+    server = LoopbackListener(SECRET)
     yield server
     server.sock.close()
 
@@ -126,7 +92,7 @@ def fill(template: str, url: str) -> str:
 
 
 @pytest.mark.parametrize("name", [n for n in HOSTILE if n != "variable"])
-def test_each_hostile_form_calls_out_when_unchecked(listener: Listener, name: str) -> None:
+def test_each_hostile_form_calls_out_when_unchecked(listener: LoopbackListener, name: str) -> None:
     """The corpus is real: run by the engine with no check, each form connects (a variable
     endpoint is refused by pyoxigraph itself when unbound, and by us in every case)."""
     store = ox.Store()
@@ -193,7 +159,7 @@ def test_the_allow_list_names_hosts_exactly(endpoint: str, allowed: bool) -> Non
 
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_the_server_refuses_every_form_without_a_connection(
-    closed: str, listener: Listener, name: str
+    closed: str, listener: LoopbackListener, name: str
 ) -> None:
     url = closed
     query = fill(HOSTILE[name], listener.url)
@@ -212,7 +178,9 @@ def test_the_server_refuses_every_form_without_a_connection(
     assert httpx.get(url + "/health", timeout=30).status_code == 200
 
 
-def test_an_escaped_keyword_is_no_keyword_to_the_engine(closed: str, listener: Listener) -> None:
+def test_an_escaped_keyword_is_no_keyword_to_the_engine(
+    closed: str, listener: LoopbackListener
+) -> None:
     """pyoxigraph reads \\u escapes only inside IRIs and strings: an escaped SERVICE keyword
     is a syntax error, and nothing is called."""
     before = listener.connections
@@ -231,7 +199,9 @@ def test_the_description_claims_federation_only_when_a_host_is_allowed(
     assert SD in httpx.get(opened + "/sparql", headers=turtle, timeout=30).text
 
 
-def test_allowed_calls_never_echo_the_remote_answer(opened: str, listener: Listener) -> None:
+def test_allowed_calls_never_echo_the_remote_answer(
+    opened: str, listener: LoopbackListener
+) -> None:
     url = opened
     refused = socket.create_server(("127.0.0.1", 0))
     closed_port = refused.getsockname()[1]
@@ -248,7 +218,9 @@ def test_allowed_calls_never_echo_the_remote_answer(opened: str, listener: Liste
     assert answers[0].json() == answers[1].json(), "an open port must look like a closed one"
 
 
-def test_workers_without_federation_have_no_network(store_dir: Path, listener: Listener) -> None:
+def test_workers_without_federation_have_no_network(
+    store_dir: Path, listener: LoopbackListener
+) -> None:
     """The second barrier: even a SERVICE call that reached a worker could connect nowhere."""
     probe = "from cancerkg.endpoint.federation import cut_network; print(cut_network())"
     works = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True)

@@ -16,10 +16,31 @@ from pathlib import Path
 import httpx
 import pytest
 
-from cancerkg.testing import free_port, run_cli, stop_process, wait_until_up
+from cancerkg.testing import (
+    LoopbackListener,
+    free_port,
+    run_cli,
+    stop_process,
+    wait_until_up,
+)
 
 HOSTILE = Path(__file__).parent / "hostile"
 REQUESTS = json.loads((HOSTILE / "requests.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def listener() -> Iterator[LoopbackListener]:
+    """Where the corpus's outbound addresses (127.0.0.1:9) are pointed: nothing may connect."""
+    sink = LoopbackListener()
+    yield sink
+    sink.sock.close()
+
+
+def _aimed(case: dict[str, object], listener: LoopbackListener) -> dict[str, object]:
+    """The case with every outbound address of the corpus pointed at the listener."""
+    text = json.dumps(case).replace("127.0.0.1:9/", f"127.0.0.1:{listener.port}/")
+    aimed: dict[str, object] = json.loads(text)
+    return aimed
 
 
 @pytest.fixture(scope="module")
@@ -62,8 +83,12 @@ def _body(case: dict[str, object]) -> bytes | None:
 
 
 @pytest.mark.parametrize("case", REQUESTS, ids=[c["name"] for c in REQUESTS])
-def test_hostile_request(server: tuple[str, Path], case: dict[str, object]) -> None:
+def test_hostile_request(
+    server: tuple[str, Path], listener: LoopbackListener, case: dict[str, object]
+) -> None:
     url, _ = server
+    case = _aimed(case, listener)
+    before = listener.connections
     response = httpx.request(
         str(case["method"]),
         url + str(case["path"]),
@@ -74,6 +99,7 @@ def test_hostile_request(server: tuple[str, Path], case: dict[str, object]) -> N
     )
     assert response.status_code == case["status"], response.text[:300]
     assert "Traceback" not in response.text
+    assert listener.connections == before, "the server connected out"
     if response.status_code >= 400 and response.headers["content-type"].startswith(
         "application/json"
     ):
@@ -149,3 +175,17 @@ def test_a_get_query_of_one_megabyte_gets_413_json(server: tuple[str, Path]) -> 
     connection.close()
     assert response.status == 413
     assert body["error"] == "query too long" and "limit" in body["detail"]
+
+
+def test_a_slow_request_head_gets_408_and_the_connection_closed(serve: object) -> None:
+    """A client that sends its head byte by byte (slowloris) does not hold a connection."""
+    url = serve(env={"CANCERKG_HEADER_TIMEOUT": "1"})  # type: ignore[operator]
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")  # and never the blank line
+        received = b""
+        while chunk := sock.recv(4096):
+            received += chunk
+    assert received.startswith(b"HTTP/1.1 408")
+    assert b"request timeout" in received
+    assert httpx.get(url + "/health", timeout=30).status_code == 200

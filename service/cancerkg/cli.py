@@ -267,9 +267,8 @@ def serve(
     ] = None,
 ) -> None:
     """Serve the graph over HTTP; builds the store first if there is none yet."""
-    import uvicorn
-
     from cancerkg.web.app import create_app
+    from cancerkg.web.server import serve as serve_app
 
     settings = Settings.resolve(store, backend, endpoint)
     if timeout is not None:
@@ -283,17 +282,7 @@ def serve(
             err.print(f"built {result.triples:,} triples in {result.release.path}")
     _check_free(host, port)
     err.print(f"serving on http://{host}:{port}/ (OpenAPI at /docs)")
-    uvicorn.run(
-        create_app(settings),
-        host=host,
-        port=port,
-        log_level="warning",
-        http="h11",
-        # A long GET query reaches the endpoint, which answers 413 JSON, instead of h11
-        # resetting the connection at 16 KiB; past this the request line is refused.
-        h11_max_incomplete_event_size=REQUEST_HEAD_LIMIT,
-        timeout_keep_alive=5,
-    )
+    serve_app(create_app(settings), host, port)
 
 
 @contextmanager
@@ -317,9 +306,6 @@ def _time_limit(seconds: float) -> Iterator[None]:
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
-
-
-REQUEST_HEAD_LIMIT = 4 * 2**20  # bytes of request line and headers uvicorn buffers
 
 
 def _check_free(host: str, port: int) -> None:

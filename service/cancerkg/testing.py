@@ -12,6 +12,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.parse
@@ -189,3 +190,40 @@ def write_results_section(results: Path, name: str, body: str) -> None:
     else:
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     results.write_text(text, encoding="utf-8")
+
+
+class LoopbackListener:
+    """A loopback HTTP listener that counts the connections made to it and answers each with a
+    500 whose body is `secret`: a test of request forgery points hostile input at it and checks
+    that nothing connected, or that the secret never came back."""
+
+    def __init__(self, secret: bytes = b"SECRET-INTERNAL-BODY") -> None:
+        self.secret = secret
+        self.sock = socket.create_server(("127.0.0.1", 0))
+        self.port = self.sock.getsockname()[1]
+        self.connections = 0
+        threading.Thread(target=self._serve, daemon=True).start()
+
+    def _serve(self) -> None:
+        while True:
+            try:
+                conn, _ = self.sock.accept()
+            except OSError:
+                return
+            self.connections += 1
+            with conn:
+                conn.settimeout(5)
+                try:
+                    conn.recv(65536)
+                    conn.sendall(
+                        b"HTTP/1.1 500 Internal Server Error\r\nContent-Length: "
+                        + str(len(self.secret)).encode()
+                        + b"\r\nConnection: close\r\n\r\n"
+                        + self.secret
+                    )
+                except OSError:
+                    pass
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
