@@ -136,6 +136,7 @@ def test_the_server_stays_healthy_and_logs_no_traceback(server: tuple[str, Path]
         (("validate", "{dir}/missing.ttl"), 2, "cannot read"),
         (("serve", "--port", "99999"), 2, "--port"),
         (("build", "--store", "{file}"), 2, "not a folder"),
+        (("build", "--store", "{file}/store"), 2, "cannot create the store there"),
         (("validate", "{dir}/big.ttl", "--max-size", "0.001"), 2, "--max-size"),
         (("stats", "--store", "{dir}/nothing-built"), 2, "cancerkg build"),
     ],
@@ -189,3 +190,13 @@ def test_a_slow_request_head_gets_408_and_the_connection_closed(serve: object) -
     assert received.startswith(b"HTTP/1.1 408")
     assert b"request timeout" in received
     assert httpx.get(url + "/health", timeout=30).status_code == 200
+
+
+def test_a_long_validation_says_what_it_is_doing(tmp_path: Path, store_dir: Path) -> None:
+    lines = ["@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> ."]
+    lines += [f'<https://example.org/x{i}> rdfs:comment "c{i}"@en .' for i in range(21_000)]
+    (tmp_path / "long.ttl").write_text("\n".join(lines))
+    run = run_cli("validate", str(tmp_path / "long.ttl"), "--store", str(store_dir))
+    assert run.returncode in (0, 1), run.stderr
+    assert "validating 21,000 triples against the shapes" in run.stderr
+    assert "validated in" in run.stderr and "Traceback" not in run.stderr

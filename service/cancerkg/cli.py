@@ -11,6 +11,8 @@ import json
 import signal
 import socket
 import sys
+import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import replace
@@ -239,7 +241,7 @@ def validate(
     settings = Settings.resolve(store, "oxigraph")
     run_build(settings.store_dir)
     seconds = timeout if timeout is not None else (settings.validation_timeout if files else 0)
-    with _store(store, "oxigraph") as opened, _time_limit(seconds):
+    with _store(store, "oxigraph") as opened, _time_limit(seconds), _working(submission, files):
         result = validate_submission(submission, opened) if files else validate_published(opened)
     sys.stdout.write(render(result, report, fail_on=fail_on))
     sys.stdout.flush()
@@ -283,6 +285,36 @@ def serve(
     _check_free(host, port)
     err.print(f"serving on http://{host}:{port}/ (OpenAPI at /docs)")
     serve_app(create_app(settings), host, port)
+
+
+# Inputs from this many triples on take long enough to say what is going on (about 5 s).
+PROGRESS_FROM = 20_000
+
+
+@contextmanager
+def _working(submission: list[ox.Triple], files: list[Path] | None) -> Iterator[None]:
+    """On long inputs, say what is being validated (a line) and that it is still working (a
+    spinner with the elapsed time on a terminal); short ones stay quiet."""
+    if files and len(submission) < PROGRESS_FROM:
+        yield
+        return
+    what = f"{len(submission):,} triples" if files else "the whole published release"
+    err.print(f"validating {what} against the shapes ...")
+    started = time.monotonic()
+    with err.status("validating", spinner="dots") as status:
+        stop = threading.Event()
+
+        def tick() -> None:
+            while not stop.wait(1.0):
+                status.update(f"validating ({time.monotonic() - started:.0f} s)")
+
+        ticker = threading.Thread(target=tick, daemon=True)
+        ticker.start()
+        try:
+            yield
+        finally:
+            stop.set()
+    err.print(f"validated in {time.monotonic() - started:.1f} s")
 
 
 @contextmanager
