@@ -50,3 +50,9 @@ def test_json_for_programs_html_for_browsers(
 def test_the_422_detail_names_the_parameter(client: TestClient) -> None:
     body = client.get("/api/paths", params={"from": "a", "to": "b", "max": "many"}).json()
     assert "max" in body["detail"] and "[" not in body["detail"]
+
+
+def test_a_406_says_it_varies_by_accept(client: TestClient) -> None:
+    refused = client.get("/sparql", params={"query": "ASK {}"}, headers={"Accept": "image/png"})
+    assert refused.status_code == 406
+    assert "accept" in refused.headers["vary"].lower()

@@ -14,7 +14,7 @@ import pytest
 from rdflib import Dataset, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 from rdflib.plugins.stores.sparqlstore import SPARQLStore, SPARQLUpdateStore
-from SPARQLWrapper import CSV, JSON, POST, RDFXML, TURTLE, XML, SPARQLWrapper
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, POST, RDFXML, TURTLE, XML, SPARQLWrapper
 
 CKG = Namespace("https://w3id.org/cancerkg/ontology#")
 PREFIXES = (
@@ -94,10 +94,11 @@ def test_sparqlwrapper_ask(endpoint: str) -> None:
     assert isinstance(no, dict) and no["boolean"] is False
 
 
-@pytest.mark.parametrize("fmt", [TURTLE, RDFXML])
+@pytest.mark.parametrize("fmt", [TURTLE, RDFXML, N3, JSONLD])
 def test_sparqlwrapper_construct_names_euracans_coordinator(endpoint: str, fmt: str) -> None:
     result = _wrapper(endpoint, COORDINATOR, fmt).queryAndConvert()
-    # SPARQLWrapper parses RDF/XML into a Graph itself and hands Turtle over as bytes.
+    # SPARQLWrapper parses RDF/XML and JSON-LD into a Graph itself, hands Turtle and N3 over
+    # as bytes (N3 is answered as Turtle, which is N3).
     graph = result if isinstance(result, Graph) else Graph().parse(data=result, format="turtle")
     assert set(graph.objects(EURACAN, CKG.coordinatedBy)) == {LEON_BERARD}
     assert Literal("Centre Léon Bérard", lang="en") in set(graph.objects(LEON_BERARD, RDFS.label))

@@ -81,11 +81,11 @@ def service_endpoints(query: str) -> list[str]:
     prefixes = _prefixes(tokens)
     endpoints: list[str] = []
     for index, token in enumerate(tokens):
+        if token.kind not in ("text", "pname"):
+            continue
         # In a prefixed name only the prefix can hide the keyword ("SERVICEex:y"): the local
         # name stops at a '.', and what follows it is lexed again.
         searched = token.text if token.kind == "text" else token.prefix
-        if token.kind not in ("text", "pname"):
-            continue
         for keyword in KEYWORD.finditer(searched):
             rest = token.text[keyword.end() :]
             endpoints.append(_endpoint(rest, tokens[index + 1 : index + 3], prefixes))

@@ -207,15 +207,7 @@ def negotiate(
     """
     offered = OFFERED[kind]
     if fmt:
-        try:
-            chosen = formats.by_name(fmt, offered, f"format for this {kind} result")
-        except InputError:
-            names = ", ".join(
-                sorted({f.name for f in offered} | {n for f in offered for n in f.names})
-            )
-            raise InputError(
-                f"format {fmt!r} does not fit this result; use one of: {names}"
-            ) from None
+        chosen = formats.by_name(fmt, offered, f"format for a {kind} result")
         return chosen.media_type, chosen.name
     aliases = RESULT_ALIASES if kind != "graph" else None
     chosen, media_type = formats.negotiate(accept, offered, aliases=aliases, fallback=fallback)

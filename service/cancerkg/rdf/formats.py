@@ -62,7 +62,10 @@ def _results(name: str, fmt: ox.QueryResultsFormat, *names: str) -> Format:
 
 
 # Server preference first where a client accepts several equally.
-TURTLE = _rdf("turtle", ox.RdfFormat.TURTLE, "ttl", aliases=("application/x-turtle", "text/n3"))
+# Turtle is N3's data subset: a client asking for N3 (SPARQLWrapper's N3) can read it.
+TURTLE = _rdf(
+    "turtle", ox.RdfFormat.TURTLE, "ttl", "n3", aliases=("application/x-turtle", "text/n3")
+)
 JSON_LD = _rdf("json-ld", ox.RdfFormat.JSON_LD, "jsonld", "json", aliases=("application/json",))
 N_TRIPLES = _rdf("nt", ox.RdfFormat.N_TRIPLES, "ntriples", "n-triples", aliases=("text/plain",))
 RDF_XML = _rdf("xml", ox.RdfFormat.RDF_XML, "rdfxml", "rdf", aliases=("application/xml",))
@@ -85,12 +88,13 @@ RESULT_ALIASES = {RESULTS_JSON: ("application/json",), RESULTS_XML: ("applicatio
 
 
 def by_name(name: str, among: Iterable[Format], what: str = "format") -> Format:
-    """The format a short name (or media type) names among `among`; InputError otherwise."""
-    wanted = name.strip().lower()
+    """The format a short name or media type names among `among` (of a comma-separated list,
+    as SPARQLWrapper sends, the first that fits); InputError otherwise."""
     candidates = list(among)
-    for fmt in candidates:
-        if wanted in (fmt.name, fmt.media_type, fmt.extension, *fmt.names, *fmt.media_aliases):
-            return fmt
+    for wanted in (part.strip().lower() for part in name.split(",")):
+        for fmt in candidates:
+            if wanted in (fmt.name, fmt.media_type, fmt.extension, *fmt.names, *fmt.media_aliases):
+                return fmt
     known = ", ".join(sorted({f.name for f in candidates}))
     raise InputError(f"unknown {what} {name!r}; use one of: {known}")
 

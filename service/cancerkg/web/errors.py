@@ -12,7 +12,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from starlette.exceptions import HTTPException
 
-from cancerkg.errors import CancerKGError, MethodNotAllowedError
+from cancerkg.errors import CancerKGError, MethodNotAllowedError, NotAcceptableError
 from cancerkg.rdf.formats import API_JSON, HTML, negotiate
 from cancerkg.web.render import error_page
 
@@ -48,8 +48,10 @@ def respond(
 
 
 async def _typed(request: Request, error: CancerKGError) -> Response:
-    headers = {"Allow": "GET, POST, OPTIONS"} if isinstance(error, MethodNotAllowedError) else None
-    return respond(request, error.http_status, error.kind, error.message, headers)
+    headers = {"Allow": "GET, POST, OPTIONS"} if isinstance(error, MethodNotAllowedError) else {}
+    if isinstance(error, NotAcceptableError):  # the answer depended on Accept: caches must know
+        headers["Vary"] = "Accept"
+    return respond(request, error.http_status, error.kind, error.message, headers or None)
 
 
 async def _http(request: Request, error: HTTPException) -> Response:
