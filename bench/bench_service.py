@@ -39,6 +39,7 @@ from cancerkg.testing import (
     free_port,
     load_graph,
     running_virtuoso,
+    serve_command,
     stop_process,
     wait_until_up,
 )
@@ -184,17 +185,7 @@ def server(command: list[str], health: str, port: int) -> Iterator[str]:
 
 def ours(store: Path) -> contextlib.AbstractContextManager[str]:
     port = free_port()
-    command = [
-        sys.executable,
-        "-m",
-        "cancerkg",
-        "serve",
-        "--port",
-        str(port),
-        "--store",
-        str(store),
-    ]
-    return server(command, "/health", port)
+    return server(serve_command(store, port), "/health", port)
 
 
 def rdflib_endpoint(dump: Path) -> contextlib.AbstractContextManager[str]:

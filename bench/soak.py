@@ -23,7 +23,13 @@ from pathlib import Path
 
 import httpx
 
-from cancerkg.testing import free_port, stop_process, wait_until_up, write_results_section
+from cancerkg.testing import (
+    free_port,
+    serve_command,
+    stop_process,
+    wait_until_up,
+    write_results_section,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "bench" / "RESULTS.md"
@@ -134,9 +140,8 @@ def main() -> int:
             [sys.executable, "-m", "cancerkg", "build", "--store", str(store)], check=True
         )
         port = free_port()
-        serve = [sys.executable, "-m", "cancerkg", "serve", "--port", str(port)]
         process = subprocess.Popen(
-            [*serve, "--store", str(store)],
+            serve_command(store, port),
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from cancerkg.settings import Settings
 from cancerkg.store.memory import MemoryStore
 from cancerkg.store.open import open_store
 from cancerkg.store.oxigraph import OxigraphStore
-from cancerkg.testing import free_port, run_cli, stop_process, wait_until_up
+from cancerkg.testing import free_port, run_cli, serve_command, stop_process, wait_until_up
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -69,17 +68,7 @@ def serve(store_dir: Path) -> Iterator[object]:
     def start(*args: str, env: dict[str, str] | None = None) -> str:
         port = free_port()
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cancerkg",
-                "serve",
-                "--port",
-                str(port),
-                "--store",
-                str(store_dir),
-                *args,
-            ],
+            serve_command(store_dir, port, *args),
             env={**os.environ, **(env or {})},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,

@@ -9,7 +9,6 @@ import http.client
 import json
 import socket
 import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -20,6 +19,7 @@ from cancerkg.testing import (
     LoopbackListener,
     free_port,
     run_cli,
+    serve_command,
     stop_process,
     wait_until_up,
 )
@@ -50,16 +50,7 @@ def server(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
     port = free_port()
     with log.open("wb") as sink:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "cancerkg",
-                "serve",
-                "--port",
-                str(port),
-                "--store",
-                str(store_dir),
-            ],
+            serve_command(store_dir, port),
             stdout=sink,
             stderr=subprocess.STDOUT,
         )
@@ -69,6 +60,17 @@ def server(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterato
             yield url, log
         finally:
             stop_process(process)
+
+
+def _send(url: str, case: dict[str, object]) -> httpx.Response:
+    return httpx.request(
+        str(case["method"]),
+        url + str(case["path"]),
+        params=case.get("params"),  # type: ignore[arg-type]
+        headers=case.get("headers"),  # type: ignore[arg-type]
+        content=_body(case),
+        timeout=60,
+    )
 
 
 def _body(case: dict[str, object]) -> bytes | None:
@@ -89,14 +91,7 @@ def test_hostile_request(
     url, _ = server
     case = _aimed(case, listener)
     before = listener.connections
-    response = httpx.request(
-        str(case["method"]),
-        url + str(case["path"]),
-        params=case.get("params"),  # type: ignore[arg-type]
-        headers=case.get("headers"),  # type: ignore[arg-type]
-        content=_body(case),
-        timeout=60,
-    )
+    response = _send(url, case)
     assert response.status_code == case["status"], response.text[:300]
     assert "Traceback" not in response.text
     assert listener.connections == before, "the server connected out"
@@ -111,14 +106,7 @@ def test_hostile_request(
 def test_the_server_stays_healthy_and_logs_no_traceback(server: tuple[str, Path]) -> None:
     url, log = server
     for case in REQUESTS:  # the whole corpus once more, then health
-        httpx.request(
-            str(case["method"]),
-            url + str(case["path"]),
-            params=case.get("params"),  # type: ignore[arg-type]
-            headers=case.get("headers"),  # type: ignore[arg-type]
-            content=_body(case),
-            timeout=60,
-        )
+        _send(url, case)
     assert httpx.get(url + "/health", timeout=30).status_code == 200
     assert httpx.get(url + "/sparql", params={"query": "ASK { ?s ?p ?o }"}, timeout=30).json()[
         "boolean"

@@ -80,6 +80,21 @@ def run_cli(
     )
 
 
+def serve_command(store: Path, port: int, *args: str) -> list[str]:
+    """The `cancerkg serve` command line for `store` on loopback `port`."""
+    return [
+        sys.executable,
+        "-m",
+        "cancerkg",
+        "serve",
+        "--port",
+        str(port),
+        "--store",
+        str(store),
+        *args,
+    ]
+
+
 def free_port() -> int:
     """A TCP port free on loopback now."""
     with socket.socket() as sock:
