@@ -232,3 +232,11 @@ def test_dumps_carry_their_digest_in_base64(client: TestClient) -> None:
     digest = base64.b64encode(hashlib.sha256(response.content).digest()).decode()
     assert response.headers["repr-digest"] == f"sha-256=:{digest}:"
     assert response.headers["digest"] == f"sha-256={digest}"
+
+
+@pytest.mark.parametrize("graph", ["inferred", "summaries"])
+def test_the_derived_graphs_dereference(client: TestClient, graph: str) -> None:
+    page = client.get(f"/graph/{graph}", headers={"Accept": "text/html"})
+    assert page.status_code == 200
+    turtle = client.get(f"/graph/{graph}", headers={"Accept": "text/turtle"})
+    assert turtle.status_code == 200 and "never edited by hand" in turtle.text
