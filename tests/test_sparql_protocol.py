@@ -128,6 +128,15 @@ def test_default_and_named_graph_parameters_restrict_the_dataset(client: TestCli
     assert [b["g"]["value"] for b in named["results"]["bindings"]] == [graph]
 
 
+def test_a_browser_at_the_endpoint_gets_the_editor(client: TestClient) -> None:
+    browser = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+    response = client.get("/sparql", headers={"Accept": browser}, follow_redirects=False)
+    assert response.status_code == 303 and response.headers["location"] == "/editor"
+    assert "accept" in response.headers["vary"].lower()
+    program = client.get("/sparql", headers={"Accept": "*/*"})  # curl, harvesters: the RDF
+    assert program.status_code == 200 and program.headers["content-type"].startswith("text/turtle")
+
+
 def test_service_description_on_get_without_query(client: TestClient) -> None:
     response = client.get("/sparql", headers={"Accept": "text/turtle"})
     assert response.status_code == 200

@@ -217,8 +217,8 @@ def negotiate(
 def service_description(
     endpoint: str, accept: str | None, fmt: str | None, *, federated: bool = False
 ) -> QueryAnswer:
-    """The SPARQL 1.1 Service Description of this endpoint (browsers get Turtle); it claims
-    federation only when some host is allowed."""
+    """The SPARQL 1.1 Service Description of this endpoint (Turtle unless Accept asks for
+    another RDF syntax); it claims federation only when some host is allowed."""
     service = ox.NamedNode(endpoint)
 
     def triple(p: str, o: ox.NamedNode | ox.BlankNode | ox.Literal) -> ox.Triple:

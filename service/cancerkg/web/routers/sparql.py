@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Query, Request, Response
+from fastapi.responses import RedirectResponse
 
 from cancerkg.endpoint.protocol import (
     QueryJob,
@@ -18,6 +19,7 @@ from cancerkg.endpoint.protocol import (
 )
 from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import MethodNotAllowedError
+from cancerkg.rdf.formats import GRAPH_FORMATS, HTML, negotiate
 from cancerkg.settings import Settings
 from cancerkg.web.bodies import read_body
 from cancerkg.web.deps import get_runner, get_settings
@@ -93,6 +95,9 @@ async def _respond(
     # The endpoint IRI (base IRI of queries, Service Description) is the URL asked, without
     # its query string: GET and POST share the path, and url_for would walk every route.
     endpoint = str(request.url.replace(query=""))
+    if asked.query is None and asked.format is None and _browser(accept):
+        # A person at /sparql wants to write a query: the editor, not the service's RDF.
+        return RedirectResponse("/editor", status_code=303, headers={"Vary": "Accept"})
     if asked.query is None:
         answer = service_description(
             endpoint, accept, asked.format, federated=bool(settings.service_allow)
@@ -114,3 +119,8 @@ async def _respond(
     answer = await runner.run(job)
     headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
+
+
+def _browser(accept: str | None) -> bool:
+    """Whether the client prefers an HTML page to the Service Description's RDF."""
+    return negotiate(accept, (*GRAPH_FORMATS, HTML), fallback=True)[0] == HTML
