@@ -164,7 +164,7 @@ def execute(store: Store, job: QueryJob) -> QueryAnswer:
         return _execute(store, job)
     except CancerKGError:
         raise
-    except Exception:
+    except (OSError, RuntimeError, SyntaxError, ValueError):  # what pyoxigraph raises
         raise FederationError("a SERVICE call failed: the remote endpoint did not answer") from None
 
 

@@ -71,7 +71,8 @@ def resolve_entity(store: Store, name: str, text: str) -> ox.NamedNode:
     graph has, whichever way it is named (an unknown IRI is refused like an unknown slug)."""
     term = to_term(Parameter(name, "iri", ENTITY_KINDS), text, store)
     assert isinstance(term, ox.NamedNode)
-    if not entity_exists(store, term):
+    # A slug was already looked up by to_term; a full IRI is taken as written.
+    if ":" in text and not entity_exists(store, term):
         raise ParameterError(f"{name}: no thing <{term.value}> in the graph")
     return term
 

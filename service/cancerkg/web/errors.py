@@ -10,10 +10,11 @@ import logging
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from jinja2 import TemplateError
 from starlette.exceptions import HTTPException
 
 from cancerkg.errors import CancerKGError, MethodNotAllowedError, NotAcceptableError
-from cancerkg.rdf.formats import API_JSON, HTML, negotiate
+from cancerkg.web.negotiation import prefers_html
 from cancerkg.web.render import error_page
 
 logger = logging.getLogger("cancerkg.web")
@@ -36,10 +37,11 @@ def respond(
     headers: dict[str, str] | None = None,
 ) -> Response:
     """The error as the client reads it: an HTML page for browsers, JSON for every other."""
-    if _wants_html(request):
+    if prefers_html(request.headers.get("accept")):
         try:
             page = error_page(request, status, kind[:1].upper() + kind[1:], detail)
-        except Exception:  # the page needs the store; JSON does not
+        except (OSError, ValueError, TypeError, KeyError, TemplateError):
+            # the page reads the release's manifest and renders a template; JSON needs neither
             logger.exception("the error page could not be rendered")
         else:
             page.headers.update(headers or {})
@@ -78,10 +80,3 @@ async def _crash(request: Request, error: Exception) -> Response:
     """A bug must not leak a traceback (paths, code) to the client; the log keeps it."""
     logger.exception("unhandled error on %s %s", request.method, request.url.path)
     return respond(request, 500, "internal error", "see the server log")
-
-
-def _wants_html(request: Request) -> bool:
-    try:
-        return negotiate(request.headers.get("accept"), (API_JSON, HTML), fallback=True)[0] == HTML
-    except CancerKGError:
-        return False

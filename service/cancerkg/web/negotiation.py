@@ -22,6 +22,12 @@ def split_extension(path: str) -> tuple[str, Format | None]:
     return path, None
 
 
+def prefers_html(accept: str | None) -> bool:
+    """Whether the client prefers a page to any RDF or JSON: a browser, not a program (no
+    Accept, */* or anything unmatched counts as a program)."""
+    return formats.negotiate(accept, REPRESENTATIONS, fallback=True)[0] == HTML
+
+
 def negotiate(accept: str | None, extension: Format | None = None) -> Format:
     """The representation to send: the extension wins, else the best match for Accept."""
     if extension is not None:

@@ -12,12 +12,11 @@ import base64
 from fastapi import APIRouter, Request, Response
 from fastapi.responses import FileResponse, JSONResponse
 
-from cancerkg.errors import CancerKGError, NotFoundError
+from cancerkg.errors import NotFoundError
 from cancerkg.graph.void import DumpFile
-from cancerkg.rdf.formats import HTML
 from cancerkg.web import render
 from cancerkg.web.caching import Validators, conditional, current_release, http_date
-from cancerkg.web.negotiation import negotiate
+from cancerkg.web.negotiation import prefers_html
 
 router = APIRouter(tags=["dumps"])
 GZIP = "application/gzip"
@@ -31,7 +30,7 @@ GZIP = "application/gzip"
 @router.api_route("/dumps/", methods=["HEAD"], include_in_schema=False)
 def listing(request: Request) -> Response:
     release = current_release(request)
-    if _wants_html(request.headers.get("accept")):
+    if prefers_html(request.headers.get("accept")):
         return conditional(
             request, lambda: render.render(request, "dumps.html", dumps=release.dumps)
         )
@@ -89,12 +88,3 @@ def _entry(dump: DumpFile, base: str) -> dict[str, object]:
         "sha256": dump.sha256,
         "sha256_url": f"{base}dumps/{dump.name}.sha256",
     }
-
-
-def _wants_html(accept: str | None) -> bool:
-    if not accept:
-        return False
-    try:
-        return negotiate(accept) == HTML
-    except CancerKGError:
-        return False

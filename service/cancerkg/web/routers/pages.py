@@ -148,7 +148,7 @@ def validation_form(request: Request) -> Response:
 
 
 @router.post("/validation")
-async def validation_submit(request: Request, store: StoreDep) -> Response:
+async def validation_submit(request: Request) -> Response:
     """Validate a pasted or uploaded submission and show the report grouped by focus node: the
     same path as POST /validate (body read with its size limit, SHACL off the event loop)."""
     form = await read_form(request)

@@ -19,11 +19,11 @@ from cancerkg.endpoint.protocol import (
 )
 from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import MethodNotAllowedError
-from cancerkg.rdf.formats import GRAPH_FORMATS, HTML, negotiate
 from cancerkg.settings import Settings
 from cancerkg.web.bodies import read_body
 from cancerkg.web.deps import get_runner, get_settings
 from cancerkg.web.headers import truncation_headers
+from cancerkg.web.negotiation import prefers_html
 
 router = APIRouter(tags=["sparql"])
 RESULT_HEADERS = {"Vary": "Accept", "Cache-Control": "no-cache"}
@@ -95,7 +95,7 @@ async def _respond(
     # The endpoint IRI (base IRI of queries, Service Description) is the URL asked, without
     # its query string: GET and POST share the path, and url_for would walk every route.
     endpoint = str(request.url.replace(query=""))
-    if asked.query is None and asked.format is None and _browser(accept):
+    if asked.query is None and asked.format is None and prefers_html(accept):
         # A person at /sparql wants to write a query: the editor, not the service's RDF.
         return RedirectResponse("/editor", status_code=303, headers={"Vary": "Accept"})
     if asked.query is None:
@@ -119,8 +119,3 @@ async def _respond(
     answer = await runner.run(job)
     headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
-
-
-def _browser(accept: str | None) -> bool:
-    """Whether the client prefers an HTML page to the Service Description's RDF."""
-    return negotiate(accept, (*GRAPH_FORMATS, HTML), fallback=True)[0] == HTML

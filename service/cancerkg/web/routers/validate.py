@@ -4,9 +4,7 @@ standard sh:ValidationReport in Turtle or JSON-LD when Accept asks for it."""
 
 from __future__ import annotations
 
-from typing import Annotated
-
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
 from cancerkg.errors import InputError, UnsupportedMediaTypeError
@@ -16,11 +14,9 @@ from cancerkg.rdf.formats import (
     TURTLE,
     negotiate,
 )
-from cancerkg.store.protocol import Store
 from cancerkg.validation.report import as_json, render
 from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_submission
-from cancerkg.web.deps import get_store
 from cancerkg.web.validating import validate_in_worker
 
 # The report as JSON (ours, the default), or as a SHACL report graph in Turtle or JSON-LD.
@@ -39,11 +35,7 @@ router = APIRouter(tags=["validation"])
     "or a sh:ValidationReport in Turtle / JSON-LD "
     "by Accept. `fail_on=warning` also blocks on warnings.",
 )
-async def validate(
-    request: Request,
-    store: Annotated[Store, Depends(get_store)],
-    fail_on: str = "violation",
-) -> Response:
+async def validate(request: Request, fail_on: str = "violation") -> Response:
     received = await read_submission(request)
     if received.format is None:
         if not received.data and not received.name:
