@@ -11,7 +11,6 @@ import json
 import signal
 import socket
 import sys
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +21,14 @@ from typing import Annotated
 import pyoxigraph as ox
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, Progress, TaskID, TextColumn
+from rich.progress import (
+    BarColumn,
+    Progress,
+    SpinnerColumn,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+)
 from rich.table import Table
 
 from cancerkg import __version__
@@ -301,19 +307,10 @@ def _working(submission: list[ox.Triple], files: list[Path] | None) -> Iterator[
     what = f"{len(submission):,} triples" if files else "the whole published release"
     err.print(f"validating {what} against the shapes ...")
     started = time.monotonic()
-    with err.status("validating", spinner="dots") as status:
-        stop = threading.Event()
-
-        def tick() -> None:
-            while not stop.wait(1.0):
-                status.update(f"validating ({time.monotonic() - started:.0f} s)")
-
-        ticker = threading.Thread(target=tick, daemon=True)
-        ticker.start()
-        try:
-            yield
-        finally:
-            stop.set()
+    columns = (SpinnerColumn(), TextColumn("validating"), TimeElapsedColumn())
+    with Progress(*columns, console=err, transient=True) as progress:
+        progress.add_task("validating", total=None)
+        yield
     err.print(f"validated in {time.monotonic() - started:.1f} s")
 
 
