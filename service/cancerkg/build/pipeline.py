@@ -19,6 +19,7 @@ from cancerkg.build.dumps import write_dumps
 from cancerkg.build.inference import infer
 from cancerkg.build.sources import (
     SourceFile,
+    accepted_sources,
     fingerprint,
     knowledge_root,
     rdf_sources,
@@ -64,12 +65,13 @@ def build(
     """Build the store under `store_dir` from the knowledge folders, unless it is up to date."""
     started = time.monotonic()
     root = root or knowledge_root()
-    digest = fingerprint(root)
+    accepted = accepted_sources(store_dir)
+    digest = fingerprint(root, accepted)
     current = releases.current_release(store_dir)
     if current is not None and current.fingerprint == digest and not force:
         triples = current.manifest().triples
         return BuildResult(current, False, triples, time.monotonic() - started)
-    sources = rdf_sources(root)
+    sources = rdf_sources(root) + accepted
     if not sources:
         raise BuildError(f"no RDF sources under {root}")
     workspace = releases.new_workspace(store_dir, digest)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
@@ -24,7 +23,7 @@ from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.rdf.iris import checked_iri
 from cancerkg.store.protocol import Store, select
-from cancerkg.validation.submission import format_for_name, parse_submission
+from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_form
 from cancerkg.web.caching import conditional
 from cancerkg.web.deps import get_store
@@ -35,7 +34,7 @@ from cancerkg.web.render import (
     render,
     script_json,
 )
-from cancerkg.web.validating import validate_in_worker
+from cancerkg.web.validating import form_document, validate_in_worker
 from cancerkg.web.views import form_arguments
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -152,15 +151,9 @@ async def validation_submit(request: Request) -> Response:
     """Validate a pasted or uploaded submission and show the report grouped by focus node: the
     same path as POST /validate (body read with its size limit, SHACL off the event loop)."""
     form = await read_form(request)
-    text, fmt = form.fields.get("text", ""), form.fields.get("format", "auto")
+    text = form.fields.get("text", "")
     try:
-        if form.name:  # an uploaded file wins over pasted text
-            data, name = form.data, form.name
-            chosen = form.format if fmt == "auto" and form.format else None
-            chosen = chosen or format_for_name(fmt, Path(name))
-        else:
-            data, name = text.encode("utf-8"), "pasted text"
-            chosen = format_for_name("turtle" if fmt == "auto" else fmt, None)
+        data, chosen, name = form_document(form)
         submission = parse_submission(data, chosen, name=name)
         report = await validate_in_worker(request, submission)
     except CancerKGError as failure:
