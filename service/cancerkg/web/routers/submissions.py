@@ -20,7 +20,7 @@ from cancerkg.errors import CancerKGError, InputError
 from cancerkg.store.protocol import Store
 from cancerkg.submissions import inbox
 from cancerkg.submissions.inbox import ACCEPTED, REJECTED, Submission
-from cancerkg.submissions.review import accept, describe_changes, reject
+from cancerkg.submissions.review import accept, reject, submission_changes
 from cancerkg.submissions.scope import check_scope
 from cancerkg.submissions.tokens import Principal, authenticate
 from cancerkg.validation.submission import parse_submission
@@ -82,12 +82,14 @@ async def list_all(request: Request, viewer: Sender, status: str = "") -> Respon
 
 
 @router.get("/submissions/{identifier}", summary="A submission: status, report, history")
-async def show(request: Request, identifier: str, viewer: Sender, store: StoreDep) -> Response:
+async def show(request: Request, identifier: str, viewer: Sender) -> Response:
     details = await run_in_threadpool(_details, request, identifier, viewer)
     if prefers_html(request.headers.get("accept")):
-        said = await run_in_threadpool(
-            describe_changes, _store_dir(request), details["submission"], store
-        )
+        submission: Submission = details["submission"]
+        said: list[str] = []
+        if submission.status != inbox.PUBLISHED:
+            found = await run_in_threadpool(submission_changes, _store_dir(request), submission)
+            said = [s.text for s in found.sentences()]
         return render(request, "submission.html", viewer=viewer, changes=said, **details)
     return JSONResponse(_as_json(request, details))
 
@@ -108,14 +110,15 @@ async def file(request: Request, identifier: str, viewer: Sender) -> Response:
     "/submissions/{identifier}/changes",
     summary="What the submission changes in the current release, in words",
 )
-async def changes(request: Request, identifier: str, viewer: Sender, store: StoreDep) -> Response:
+async def changes(request: Request, identifier: str, viewer: Sender) -> Response:
     submission = await run_in_threadpool(
         inbox.visible_submission, _store_dir(request), identifier, viewer
     )
-    sentences = await run_in_threadpool(describe_changes, _store_dir(request), submission, store)
+    found = await run_in_threadpool(submission_changes, _store_dir(request), submission)
     if "text/plain" in request.headers.get("accept", ""):
-        return Response("\n".join(sentences) + "\n", media_type="text/plain; charset=utf-8")
-    return JSONResponse({"id": identifier, "changes": sentences})
+        title = f"Submission {identifier} against the current release"
+        return Response(found.text(title), media_type="text/plain; charset=utf-8")
+    return JSONResponse({"id": identifier, **found.as_json()})
 
 
 @router.post("/submissions/{identifier}/accept", summary="Accept a valid submission (reviewer)")
