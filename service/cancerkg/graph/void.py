@@ -68,13 +68,17 @@ class ReleaseInfo:
 def release_info(store_dir: Path) -> ReleaseInfo:
     """The published release's facts, or a bare version when there is no local release (the
     remote backend): then there are no dumps to list."""
-    release = releases.current_release(store_dir)
-    if release is None:
+    published = releases.current_published(store_dir)
+    if published is None:
         return ReleaseInfo(f"cancerkg-{__version__}", "", (), None)
-    manifest = release.manifest()
+    return published_info(published)
+
+
+def published_info(published: releases.Published) -> ReleaseInfo:
+    """The facts of any published release (its dumps are kept forever)."""
+    manifest = published.manifest
     dumps = tuple(DumpFile(d.file, d.media_type, d.sha256, d.size) for d in manifest.dumps)
-    version = f"{manifest.fingerprint}-{manifest.cancerkg or __version__}"
-    return ReleaseInfo(version, manifest.built_at, dumps, release.dist)
+    return ReleaseInfo(published.version, manifest.built_at, dumps, published.release.dist)
 
 
 def describe_dataset(store: Store, release: ReleaseInfo, base_url: str) -> list[ox.Triple]:
