@@ -24,7 +24,6 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 
 from cancerkg.rdf.canonical import Canonicaliser, Graph
-from cancerkg.rdf.terms import term_text
 from cancerkg.rdf.iris import (
     DCTERMS,
     INFERRED_GRAPH,
@@ -39,6 +38,7 @@ from cancerkg.rdf.iris import (
     TIME,
     XSD,
 )
+from cancerkg.rdf.terms import term_text
 
 DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, SUMMARY_GRAPH})
 CS = "http://purl.org/vocab/changeset/schema#"
@@ -198,7 +198,7 @@ class Changes:
         for sentence in self.sentences():
             by_graph.setdefault(sentence.graphs[0] if sentence.graphs else "", []).append(sentence)
         for graph in sorted(by_graph):
-            lines += ["", graph + _attribution(sources.get(graph, {}))]
+            lines += ["", (graph or "(default graph)") + _attribution(sources.get(graph, {}))]
             lines += [f"  - {s.text}" for s in by_graph[graph]]
         return "\n".join(lines) + "\n"
 
@@ -331,17 +331,19 @@ def changes_between(old: Iterable[ox.Quad], new: Iterable[ox.Quad]) -> Changes:
 
 
 def changeset_triples(
-    changes: Changes, document: str, release: str, created: str | None
+    changes: Changes, document: str | None, release: str, created: str | None
 ) -> list[ox.Triple]:
     """The changes as RDF in the Talis changeset vocabulary (cs:, an established vocabulary made
-    for exactly this): one cs:ChangeSet per sentence (`document#change-N`), its statements
-    reified as cs:addition and cs:removal, its words as dcterms:description and its kind as
-    cs:changeReason, the named graph the statements are in as dcterms:source and the release it
-    belongs to as dcterms:isPartOf."""
+    for exactly this): one cs:ChangeSet per sentence (`document#change-N`; a blank node when
+    there is no document), its statements reified as cs:addition and cs:removal, its words as
+    dcterms:description and its kind as cs:changeReason, the named graph the statements are in
+    as dcterms:source and the release it belongs to as dcterms:isPartOf."""
     triples: list[ox.Triple] = []
     part_of = ox.NamedNode(release)
     for index, sentence in enumerate(changes.sentences(), start=1):
-        node = ox.NamedNode(f"{document}#change-{index}")
+        node: ox.NamedNode | ox.BlankNode = (
+            ox.NamedNode(f"{document}#change-{index}") if document else ox.BlankNode()
+        )
         triples += [
             ox.Triple(node, ox.NamedNode(RDF_TYPE), ox.NamedNode(CS + "ChangeSet")),
             ox.Triple(node, ox.NamedNode(CS + "subjectOfChange"), sentence.subject),

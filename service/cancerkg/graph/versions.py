@@ -79,7 +79,10 @@ def find_version(store_dir: Path, version: str) -> Version:
     """The release with this version; NotFoundError (404, exit 2) otherwise."""
     published = releases.find_release(store_dir, version)
     if published is None:
-        raise NotFoundError(f"no release {version!r}; the releases are listed at /releases")
+        raise NotFoundError(
+            f"no release {version!r} in this store; the releases are listed at /releases "
+            "and by `cancerkg diff --list`"
+        )
     return _version(published)
 
 
@@ -105,18 +108,26 @@ def read_dataset(path: Path) -> list[ox.Quad]:
     return parse_bytes(data, fmt, name=str(path))
 
 
-def read_side(spec: str, store_dir: Path) -> tuple[str, list[ox.Quad]]:
-    """One side of `cancerkg diff`: a release version in the store, else a dump file; returns
-    a name for it and its quads."""
+@dataclass(frozen=True)
+class Side:
+    """One side of `cancerkg diff`: its name, an IRI for it, and its quads."""
+
+    name: str
+    iri: str
+    quads: list[ox.Quad]
+
+
+def read_side(spec: str, store_dir: Path) -> Side:
+    """A release version in the store, else a dump file."""
     if releases.VERSION.fullmatch(spec) and not Path(spec).exists():
-        return spec, version_quads(store_dir, spec)
+        return Side(spec, version_iri(spec), version_quads(store_dir, spec))
     path = Path(spec)
     if not path.is_file():
         raise InputError(
             f"{spec!r} is neither a release in {store_dir} nor a file; name a version "
             "(see `cancerkg diff --list`) or a dump (.nq, .nq.gz, .trig, .ttl)"
         )
-    return path.name, read_dataset(path)
+    return Side(path.name, path.resolve().as_uri(), read_dataset(path))
 
 
 def release_changes(store_dir: Path, version: str) -> Changes:
