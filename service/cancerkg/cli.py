@@ -485,6 +485,48 @@ def load(
 
 
 @app.command()
+def diff(
+    old: Annotated[
+        str | None, typer.Argument(help="A release version in --store, or a dump file.")
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="A release version in --store, or a dump file.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, or an RDF format (turtle, ...).")
+    ] = "text",
+    list_all: Annotated[bool, typer.Option("--list", help="List the releases.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """What changed from OLD to NEW (releases or .nq/.nq.gz/.trig/.ttl dumps), offline.
+
+    Only asserted graphs are compared (not graph/inferred or graph/summaries). Exit 0 either
+    way; 2 for an unknown version or an unreadable file.
+    """
+    from cancerkg.graph.changes import changes_between, changeset_triples
+    from cancerkg.graph.versions import list_versions, read_side
+
+    settings = Settings.resolve(store)
+    if list_all or old is None or new is None:
+        if not list_all:
+            raise InputError("name OLD and NEW (versions or dump files), or use --list")
+        for listed in list_versions(settings.store_dir):
+            out.print(f"{listed.version}  {listed.built_at}  {listed.triples:,} triples")
+        return
+    before, after = read_side(old, settings.store_dir), read_side(new, settings.store_dir)
+    changes = changes_between(before.quads, after.quads)
+    if fmt == "text":
+        sys.stdout.write(changes.text(f"Changes from {before.name} to {after.name}"))
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(changes.as_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        rdf = by_name(fmt, GRAPH_FORMATS).name
+        triples = changeset_triples(changes, None, after.iri, None)
+        sys.stdout.buffer.write(serialize(triples, rdf))
+    sys.stdout.flush()
+
+
+@app.command()
 def version() -> None:
     """Print the version."""
     out.print(__version__)

@@ -68,13 +68,17 @@ class ReleaseInfo:
 def release_info(store_dir: Path) -> ReleaseInfo:
     """The published release's facts, or a bare version when there is no local release (the
     remote backend): then there are no dumps to list."""
-    release = releases.current_release(store_dir)
-    if release is None:
+    published = releases.current_published(store_dir)
+    if published is None:
         return ReleaseInfo(f"cancerkg-{__version__}", "", (), None)
-    manifest = release.manifest()
+    return published_info(published)
+
+
+def published_info(published: releases.Published) -> ReleaseInfo:
+    """The facts of any published release (its dumps are kept forever)."""
+    manifest = published.manifest
     dumps = tuple(DumpFile(d.file, d.media_type, d.sha256, d.size) for d in manifest.dumps)
-    version = f"{manifest.fingerprint}-{manifest.cancerkg or __version__}"
-    return ReleaseInfo(version, manifest.built_at, dumps, release.dist)
+    return ReleaseInfo(published.version, manifest.built_at, dumps, published.release.dist)
 
 
 def describe_dataset(store: Store, release: ReleaseInfo, base_url: str) -> list[ox.Triple]:
@@ -85,7 +89,10 @@ def describe_dataset(store: Store, release: ReleaseInfo, base_url: str) -> list[
         triples += _construct(store, name, {"dataset": dataset})
     triples += _construct(store, "dcat-dataset", _dataset_bindings(release, base_url))
     for dump in release.dumps:
-        triples += _construct(store, "dcat-distribution", _dump_bindings(dump, release, base_url))
+        bindings = distribution_bindings(
+            dump, DATASET, f"{base_url}dumps/{dump.name}", "cancerkg dump", release.built_at
+        )
+        triples += _construct(store, "dcat-distribution", bindings)
     return list(dict.fromkeys(triples))  # the CONSTRUCTs overlap on shared nodes
 
 
@@ -107,23 +114,27 @@ def _dataset_bindings(release: ReleaseInfo, base_url: str) -> dict[str, Term]:
     return bindings
 
 
-def _dump_bindings(dump: DumpFile, release: ReleaseInfo, base_url: str) -> dict[str, Term]:
+def distribution_bindings(
+    dump: DumpFile, dataset: str, download: str, title: str, modified: str
+) -> dict[str, Term]:
+    """The values dcat-distribution.rq binds for one dump of `dataset` (the current dataset,
+    or one release of it), downloadable at `download`."""
     label, file_type = FORMATS.get(dump.media_type, (dump.media_type, "RDF"))
     bindings: dict[str, Term] = {
-        "dataset": ox.NamedNode(DATASET),
-        "distribution": ox.NamedNode(f"{DATASET}#dump-{dump.name}"),
-        "download": ox.NamedNode(f"{base_url}dumps/{dump.name}"),
+        "dataset": ox.NamedNode(dataset),
+        "distribution": ox.NamedNode(f"{dataset}#dump-{dump.name}"),
+        "download": ox.NamedNode(download),
         "mediaType": ox.NamedNode(IANA + dump.media_type),
         "format": ox.NamedNode(FILE_TYPE + file_type),
         "size": ox.Literal(str(dump.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
-        "checksum": ox.NamedNode(f"{DATASET}#dump-{dump.name}-sha256"),
+        "checksum": ox.NamedNode(f"{dataset}#dump-{dump.name}-sha256"),
         "hex": ox.Literal(dump.sha256, datatype=ox.NamedNode(XSD + "hexBinary")),
-        "title": ox.Literal(f"cancerkg dump, {label}", language="en"),
+        "title": ox.Literal(f"{title}, {label}", language="en"),
     }
     if dump.compressed:
         bindings["compression"] = ox.NamedNode(IANA + "gzip")
-    if release.built_at:
-        bindings["modified"] = _datetime(release.built_at)
+    if modified:
+        bindings["modified"] = _datetime(modified)
     return bindings
 
 
