@@ -383,9 +383,7 @@ def tokens_create(
     with _published_or_none(settings) as published:
         scopes = tuple(resolve_scope(s, published) for s in scope or [])
         attributed = resolve_scope(organisation, published) if organisation else None
-    secret, record = create_token(
-        settings.store_dir, name, role, scopes, attributed or (scopes[0] if scopes else None)
-    )
+    secret, record = create_token(settings.store_dir, name, role, scopes, attributed)
     err.print(f"token {record.id} for {record.name} ({record.role}); shown only now:")
     out.print(secret, highlight=False)
 

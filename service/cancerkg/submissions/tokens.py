@@ -70,7 +70,8 @@ def create_token(
     scopes: tuple[str, ...],
     organisation: str | None = None,
 ) -> tuple[str, TokenRecord]:
-    """A new token (the full secret string, shown once) and its stored record."""
+    """A new token (the full secret string, shown once) and its stored record. Submissions are
+    attributed to `organisation`, by default the first scope."""
     if role not in ROLES:
         raise InputError(f"unknown role {role!r}; use one of: {', '.join(ROLES)}")
     if role == "steward" and not scopes:
@@ -80,6 +81,7 @@ def create_token(
     if not name.strip():
         raise InputError("a token needs a --name that says whose it is")
     token_id, secret = secrets.token_hex(4), secrets.token_urlsafe(32)
+    organisation = organisation or (scopes[0] if scopes else None)
     record = TokenRecord(token_id, name.strip(), role, scopes, organisation, now(), None)
     with connect(store_dir) as db, write(db):
         db.execute(
