@@ -31,7 +31,7 @@ import pyoxigraph as ox
 from cancerkg.build.pipeline import build
 from cancerkg.build.sources import summary_files
 from cancerkg.build.summaries import summarise
-from cancerkg.named_queries.binding import fold
+from cancerkg.rdf.text import fold
 from cancerkg.named_queries.catalog import catalogue
 from cancerkg.named_queries.run import run_query
 from cancerkg.rdf.iris import SUMMARY_GRAPH

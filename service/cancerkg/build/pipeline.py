@@ -17,6 +17,7 @@ import pyoxigraph as ox
 from cancerkg import __version__
 from cancerkg.build.dumps import write_dumps
 from cancerkg.build.inference import infer
+from cancerkg.build.search_index import SEARCH_INDEX, write_search_index
 from cancerkg.build.sources import (
     SourceFile,
     accepted_sources,
@@ -83,6 +84,8 @@ def build(
     summarised = summarise(store, summary_files(root))
     _progress(report, "summarising", 1, 1)
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    write_search_index(store, release.path / SEARCH_INDEX)
+    _progress(report, "search index", 1, 1)
     dumps = write_dumps(store, release.dist)
     _progress(report, "dumps", 1, 1)
     store.flush()
