@@ -38,6 +38,7 @@ from cancerkg.build.pipeline import build as run_build
 from cancerkg.endpoint.jobs import VALIDATION_ADVICE
 from cancerkg.errors import CancerKGError, InputError, QueryTimeoutError, StoreNotFoundError
 from cancerkg.graph.stats import compute_stats
+from cancerkg.named_queries.paging import Page
 from cancerkg.named_queries.run import parse_assignments, query_file, query_titles, run_query
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
 from cancerkg.rdf.iris import ID_PREFIXES, compact_iri
@@ -115,6 +116,12 @@ def query(
         list[str] | None,
         typer.Option("--param", "-p", help="A parameter of the named query, name=value (repeat)."),
     ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Rows of one page of the answer.")
+    ] = None,
+    offset: Annotated[
+        int | None, typer.Option("--offset", min=0, help="Rows to skip (with --limit).")
+    ] = None,
     store: StoreOption = None,
     backend: BackendOption = None,
 ) -> None:
@@ -127,7 +134,10 @@ def query(
     # A path (FILE.rq, or anything that exists) is a query file; otherwise a name.
     query = query_file(Path(name)) if name.endswith(".rq") or Path(name).exists() else name
     with _store(store, backend) as opened:
-        result = run_query(opened, query, arguments)
+        page = None
+        if limit is not None or offset is not None:
+            page = Page(limit or 10**9, offset or 0)
+        result = run_query(opened, query, arguments, page)
         if fmt == "table":
             _print_table(result)
         else:
