@@ -16,6 +16,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -131,10 +132,10 @@ def main() -> int:
         "|---|---|---|---|---|---|---|---|---|",
     ]
     for text, what in SEARCHES:
-        fts = timed(lambda t=text: search_index(folder / "search.sqlite3", t), options.runs)
-        tan = timed(lambda t=text: tantivy_search(index, t), options.runs)
+        fts = timed(partial(search_index, folder / "search.sqlite3", text), options.runs)
+        tan = timed(partial(tantivy_search, index, text), options.runs)
         sparql = timed(
-            lambda t=text: list(select_named(disk, "label-search", {"text": t})),
+            partial(select_named, disk, "label-search", {"text": text}),
             max(3, options.runs // 10),
         )
         lines.append(
