@@ -159,3 +159,33 @@ def test_two_acceptances_build_one_release_after_another(inbox: Inbox) -> None:
         server.stop()
     runs = run_cli("publish", "--store", str(inbox.store))
     assert runs.returncode == 0 and "up to date" in runs.stderr
+
+
+def test_a_failed_publication_is_shown_and_loses_nothing(inbox: Inbox) -> None:
+    """A broken accepted file (a hand edit, a bad disk) stops the build: the release stays, the
+    next accepted submission waits, and its page says why."""
+    server = Server(inbox.store)
+    auth = {"Authorization": f"Bearer {inbox.reviewer}"}
+    try:
+        first = send(server.url, inbox.euracan, "valid.ttl").json()["id"]
+        wait_for(lambda: status_of(inbox.store, first) == "valid")
+        httpx.post(f"{server.url}/submissions/{first}/accept", headers=auth)
+        wait_for(lambda: status_of(inbox.store, first) == "published")
+        before = release_is_whole(inbox.store)
+        broken = accepted_folder(inbox.store) / f"{first}.ttl"
+        broken.write_text(broken.read_text() + "\nthis is not turtle\n")
+        second = send(server.url, inbox.euracan, "new-hospital.ttl").json()["id"]
+        wait_for(lambda: status_of(inbox.store, second) == "valid")
+        httpx.post(f"{server.url}/submissions/{second}/accept", headers=auth)
+
+        def shown() -> bool:
+            found = httpx.get(f"{server.url}/submissions/{second}", headers=auth).json()
+            return (found.get("publication") or {}).get("outcome") == "failed"
+
+        wait_for(shown)
+        found = httpx.get(f"{server.url}/submissions/{second}", headers=auth).json()
+        assert f"{first}.ttl" in found["publication"]["detail"]
+        assert found["status"] == "accepted"
+        assert release_is_whole(inbox.store) == before
+    finally:
+        server.stop()

@@ -229,6 +229,27 @@ def decide(
     return get_submission(store_dir, identifier)
 
 
+@dataclass(frozen=True)
+class PublicationRun:
+    """One run of `cancerkg publish`, as the inbox recorded it."""
+
+    started_at: str
+    finished_at: str | None
+    outcome: str  # running, published, up to date, failed
+    release: str | None
+    detail: str
+
+
+def last_publication(store_dir: Path) -> PublicationRun | None:
+    """The latest publishing run: an accepted submission waiting for a release shows why."""
+    with connect(store_dir) as db:
+        row = db.execute(
+            "SELECT started_at, finished_at, outcome, release, detail FROM publications"
+            " ORDER BY seq DESC LIMIT 1"
+        ).fetchone()
+    return PublicationRun(*row) if row else None
+
+
 def accepted_unpublished(store_dir: Path) -> list[Submission]:
     return sorted(list_submissions(store_dir, status=(ACCEPTED,)), key=lambda s: s.id)
 

@@ -183,7 +183,8 @@ async def send_from_page(request: Request, store: StoreDep) -> Response:
     try:
         data, fmt, name = form_document(form)
         triples = parse_submission(data, fmt, name=name)
-        submission = await _receive(request, sender, store, triples, data, fmt, name)
+        note = form.fields.get("note", "")
+        submission = await _receive(request, sender, store, triples, data, fmt, name, note)
     except CancerKGError as failure:
         found = await run_in_threadpool(inbox.list_submissions, _store_dir(request), sender, ())
         return _inbox_page(request, sender, found, failure.message, failure.http_status)
@@ -223,18 +224,22 @@ async def _receive(
 def _details(request: Request, identifier: str, viewer: Principal) -> dict[str, Any]:
     store_dir = _store_dir(request)
     submission = inbox.visible_submission(store_dir, identifier, viewer)
+    waiting = submission.status == ACCEPTED
     return {
         "submission": submission,
         "report": inbox.submission_report(store_dir, identifier),
         "events": inbox.events(store_dir, identifier),
+        "publication": inbox.last_publication(store_dir) if waiting else None,
     }
 
 
 def _as_json(request: Request, details: dict[str, Any]) -> dict[str, Any]:
     submission: Submission = details["submission"]
+    publication = details["publication"]
     return _summary(request, submission) | {
         "report": details["report"],
         "events": [vars(e) for e in details["events"]],
+        "publication": vars(publication) if publication else None,
     }
 
 
