@@ -26,10 +26,12 @@ MIN_TYPO_LENGTH = 4  # shorter words match by prefix only: one deletion of "ern"
 
 SCHEMA = """
 CREATE TABLE entities (id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, type TEXT);
+CREATE TABLE names (id INTEGER PRIMARY KEY, entity INTEGER, name TEXT, kind TEXT, lang TEXT);
 CREATE VIRTUAL TABLE entries USING fts5(
-    text, name UNINDEXED, kind UNINDEXED, lang UNINDEXED, entity UNINDEXED,
-    tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
+    text, content = '', tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3 4'
 );
+CREATE TABLE exact (folded TEXT, entry INTEGER, PRIMARY KEY (folded, entry)) WITHOUT ROWID;
+CREATE TABLE vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE deletions (variant TEXT, word TEXT, PRIMARY KEY (variant, word)) WITHOUT ROWID;
 """
 
@@ -78,25 +80,39 @@ def _rows(store: ox.Store) -> Iterator[tuple[str, str, str, str, str, str]]:
 
 
 def _fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str, str, str]]) -> int:
+    """Entities, then entries in a static rank order (acronyms and identifiers first, then
+    shorter names): a common prefix matching thousands of entries is answered in rowid order
+    without scoring them all (graph/search.py)."""
     ids: dict[str, int] = {}
-    vocabulary: set[str] = set()
-    seen: set[tuple[int, str, str]] = set()
+    entries: dict[tuple[int, str, str], tuple[str, str, str, str, int]] = {}
     for iri, kind, text, lang, label, type_ in rows:
         if iri not in ids:
             ids[iri] = len(ids) + 1
             db.execute("INSERT INTO entities VALUES (?, ?, ?, ?)", (ids[iri], iri, label, type_))
         elif type_:
             db.execute("UPDATE entities SET type = ? WHERE id = ? AND type = ''", (type_, ids[iri]))
-        key = (ids[iri], text, lang)
-        if key in seen:
-            continue
-        seen.add(key)
         folded = " ".join(words(text))
-        row = (folded, text, kind, lang, ids[iri])
-        db.execute("INSERT INTO entries VALUES (?, ?, ?, ?, ?)", row)
-        vocabulary.update(w for w in folded.split() if len(w) >= MIN_TYPO_LENGTH)
+        entries.setdefault((ids[iri], text, lang), (folded, text, kind, lang, ids[iri]))
+    ranked = sorted(entries.values(), key=lambda e: (e[2] == "label", len(e[0]), e[0]))
+    db.executemany(
+        "INSERT INTO entries(rowid, text) VALUES (?, ?)",
+        ((n, entry[0]) for n, entry in enumerate(ranked, start=1)),
+    )
+    db.executemany(
+        "INSERT INTO names VALUES (?, ?, ?, ?, ?)",
+        (
+            (n, entity, name, kind, lang)
+            for n, (_, name, kind, lang, entity) in enumerate(ranked, 1)
+        ),
+    )
+    db.executemany(
+        "INSERT OR IGNORE INTO exact VALUES (?, ?)",
+        ((entry[0], n) for n, entry in enumerate(ranked, start=1)),
+    )
+    vocabulary = {w for e in ranked for w in e[0].split() if len(w) >= MIN_TYPO_LENGTH}
+    db.executemany("INSERT INTO vocabulary VALUES (?)", ((word,) for word in vocabulary))
     db.executemany(
         "INSERT OR IGNORE INTO deletions VALUES (?, ?)",
         ((variant, word) for word in vocabulary for variant in deletions(word)),
     )
-    return len(seen)
+    return len(ranked)

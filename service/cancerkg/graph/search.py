@@ -12,18 +12,23 @@ from cancerkg.build.search_index import MIN_TYPO_LENGTH, SEARCH_INDEX, deletions
 MAX_RESULTS = 200
 MAX_WORDS = 12
 
-RANKED = """
-SELECT e.iri, e.label, e.type, en.name, en.kind
-FROM entries AS en JOIN entities AS e ON e.id = en.entity
-WHERE entries MATCH :match AND (:lang = '' OR en.lang = :lang OR en.lang LIKE :lang || '-%')
-ORDER BY (en.kind = 'acronym' AND en.text = :whole) DESC, (en.text = :whole) DESC,
-         (en.kind = 'identifier' AND en.text = :whole) DESC, bm25(entries), e.label
-LIMIT :limit
+RANK_ALL = 2000  # up to this many matches are scored (bm25); more are taken in static order
+ENTRY = """
+SELECT n.id, e.iri, e.label, e.type, n.name, n.kind
+FROM names AS n JOIN entities AS e ON e.id = n.entity
+WHERE n.id IN ({entries}) AND (? = '' OR n.lang = ? OR n.lang LIKE ? || '-%')
 """
+EXACT = "SELECT entry FROM exact WHERE folded = ? ORDER BY entry"
+COUNT = "SELECT count(*) FROM entries WHERE entries MATCH ?"
+SCORED = "SELECT rowid FROM entries WHERE entries MATCH ? ORDER BY rank LIMIT ?"
+STATIC = "SELECT rowid FROM entries WHERE entries MATCH ? LIMIT ?"
+# Indexed words one edit away: a letter missing from the query (the query is one of the word's
+# deletions), one letter too many (a deletion of the query is a word), or one changed or
+# swapped (they share a deletion).
 FUZZY = """
-SELECT word FROM deletions WHERE variant = :word
+SELECT word FROM deletions WHERE variant = ?
+UNION SELECT word FROM vocabulary WHERE word IN ({variants})
 UNION SELECT word FROM deletions WHERE variant IN ({variants})
-UNION SELECT word FROM deletions WHERE word IN ({variants})
 """
 
 
@@ -44,13 +49,23 @@ def search_index(
         match = _match(db, wanted)
         if match is None:
             return []
-        rows = db.execute(
-            RANKED,
-            {"match": match, "lang": lang or "", "whole": " ".join(wanted), "limit": limit * 4},
-        ).fetchall()
+        rows = _ranked(db, match, " ".join(wanted), lang or "", limit * 2)
     finally:
         db.close()
     return _best_per_entity(rows, limit)
+
+
+def _ranked(db: sqlite3.Connection, match: str, whole: str, lang: str, limit: int) -> list[Any]:
+    """Entries whose whole name is the query first (acronyms and identifiers before names),
+    then the matches: scored by bm25 when there are few, else in the index's static order
+    (shorter names first), which needs no scoring of thousands of prefix matches."""
+    exact = [row[0] for row in db.execute(EXACT, (whole,))]
+    many = db.execute(COUNT, (match,)).fetchone()[0] > RANK_ALL
+    found = db.execute(STATIC if many else SCORED, (match, limit)).fetchall()
+    order = list(dict.fromkeys(exact + [row[0] for row in found]))[:limit]
+    query = ENTRY.format(entries=", ".join("?" * len(order)))
+    by_entry = {row[0]: row[1:] for row in db.execute(query, [*order, lang, lang, lang])}
+    return [by_entry[entry] for entry in order if entry in by_entry]
 
 
 def _match(db: sqlite3.Connection, wanted: list[str]) -> str | None:
