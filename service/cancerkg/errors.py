@@ -177,3 +177,12 @@ class ValidationEngineError(CancerKGError):
     kind = "validation failed"
     exit_code = 2
     http_status = 500
+
+
+class AssetError(CancerKGError):
+    """A browser asset (the SPARQL editor, the API docs) could not be fetched or failed its
+    integrity check."""
+
+    kind = "browser asset unavailable"
+    exit_code = 1
+    http_status = 503
