@@ -15,13 +15,22 @@ from cancerkg.web.render import render
 router = APIRouter(include_in_schema=False)
 VENDOR = "/static/vendor"
 FAVICON = "/static/favicon.svg"
+# Redoc 2 shows its vendor's logo from cdn.redoc.ly, with no option to turn it off: this policy
+# lets the browser fetch from this host only, so that request is never sent (the logo's own
+# error handler then hides it). Inline script and style: FastAPI's pages and both viewers use them;
+# blob: workers: Redoc's search.
+ONLY_THIS_HOST = {
+    "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
+    "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
+    "worker-src 'self' blob:; connect-src 'self'"
+}
 
 
 @router.get("/docs")
 def swagger_ui(request: Request) -> Response:
     if request.app.state.assets.get("swagger-ui") is None:
         return _missing(request, "swagger-ui", "Swagger UI")
-    return get_swagger_ui_html(
+    page = get_swagger_ui_html(
         openapi_url="/openapi.json",
         title="cancerkg API",
         swagger_js_url=f"{VENDOR}/swagger-ui/swagger-ui-bundle.js",
@@ -30,19 +39,23 @@ def swagger_ui(request: Request) -> Response:
         # validatorUrl None: Swagger UI would otherwise load a badge from validator.swagger.io.
         swagger_ui_parameters={"validatorUrl": None, "deepLinking": True},
     )
+    page.headers.update(ONLY_THIS_HOST)
+    return page
 
 
 @router.get("/redoc")
 def redoc(request: Request) -> Response:
     if request.app.state.assets.get("redoc") is None:
         return _missing(request, "redoc", "Redoc")
-    return get_redoc_html(
+    page = get_redoc_html(
         openapi_url="/openapi.json",
         title="cancerkg API",
         redoc_js_url=f"{VENDOR}/redoc/redoc.standalone.js",
         redoc_favicon_url=FAVICON,
         with_google_fonts=False,
     )
+    page.headers.update(ONLY_THIS_HOST)
+    return page
 
 
 def _missing(request: Request, asset: str, title: str) -> Response:
