@@ -178,7 +178,11 @@ def test_home(browser: Any, site: str) -> None:
     ("name", "path", "expected"),
     [
         ("browse", "/browse", "Browse"),
-        ("browse-class", "/browse?class=" + quote("https://w3id.org/cancerkg/ontology#Network"), ""),
+        (
+            "browse-class",
+            "/browse?class=" + quote("https://w3id.org/cancerkg/ontology#Network"),
+            "",
+        ),
         ("organisation", "/id/organisation/gustave-roussy", "Gustave Roussy"),
         ("domain", "/id/domain/noe-survivorship", ""),
         ("country", "/resource?iri=" + quote(COUNTRY + "FRA", safe=""), "France"),
@@ -242,7 +246,10 @@ def test_validation_page_shows_the_error(browser: Any, site: str, tmp_path: Path
     check_page(browser, site, "validation")
 
 
-@pytest.mark.parametrize(("name", "path", "ready"), [("docs", "/docs", ".opblock"), ("redoc", "/redoc", "[data-section-id]")])
+@pytest.mark.parametrize(
+    ("name", "path", "ready"),
+    [("docs", "/docs", ".opblock"), ("redoc", "/redoc", "[data-section-id]")],
+)
 def test_api_docs_render_from_this_host(
     browser: Any, site: str, name: str, path: str, ready: str
 ) -> None:
