@@ -64,6 +64,9 @@ WITHOUT_ASSETS = (
 )
 
 
+BARE_LOG: list[Path] = []
+
+
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
     try:
@@ -93,7 +96,7 @@ def site(serve: Callable[..., str]) -> str:
 @pytest.fixture(scope="module")
 def bare_site(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """The real `cancerkg serve`, installed without browser assets and offline; its log is
-    the `serve.log` beside the empty asset folders."""
+    BARE_LOG[0]."""
     folder = tmp_path_factory.mktemp("no-assets")
     (folder / "bundled").mkdir()
     port = free_port()
@@ -103,7 +106,8 @@ def bare_site(store_dir: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
         "CANCERKG_NPM_REGISTRY": f"http://127.0.0.1:{free_port()}",
     }
     args = ["serve", "--port", str(port), "--store", str(store_dir)]
-    with (folder / "serve.log").open("wb") as log:
+    BARE_LOG[:] = [folder / "serve.log"]
+    with BARE_LOG[0].open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "-c", WITHOUT_ASSETS, str(folder / "bundled"), *args],
             env=env,
@@ -320,9 +324,7 @@ def test_sparql_editor_completes_from_our_vocabulary(browser: Any, site: str) ->
     check_page(browser, site, "editor-completion")
 
 
-def test_editor_without_yasgui_says_so_and_still_runs_queries(
-    browser: Any, bare_site: str, tmp_path_factory: pytest.TempPathFactory
-) -> None:
+def test_editor_without_yasgui_says_so_and_still_runs_queries(browser: Any, bare_site: str) -> None:
     from selenium.webdriver.common.by import By
 
     browser.get(bare_site + "/editor")
@@ -334,3 +336,5 @@ def test_editor_without_yasgui_says_so_and_still_runs_queries(
     browser.get(bare_site + "/docs")
     assert "/openapi.json" in wait_for(browser, "main").text
     check_page(browser, bare_site, "docs-offline")
+    log = BARE_LOG[0].read_text()
+    assert "plain query form" in log and "cancerkg assets" in log, log
