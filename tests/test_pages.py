@@ -127,8 +127,25 @@ def test_query_gallery_form_table_and_csv(client: TestClient) -> None:
 
 def test_editor_page_works_with_or_without_yasgui(client: TestClient) -> None:
     page = client.get("/editor", headers=BROWSER).text
-    assert "example-queries" in page
-    assert ("/static/yasgui/yasgui.min.js" in page) or ("fetch-yasgui.sh" in page)
+    assert "editor-config" in page and "https://w3id.org/cancerkg/ontology#Network" in page
+    assert ("/static/vendor/yasgui/yasgui.min.js" in page) or ("cancerkg assets" in page)
+
+
+def test_editor_map_draws_the_entity_pages_map(client: TestClient) -> None:
+    svg = client.get("/editor/map.svg", params={"counts": "ITA:14,FRA:4", "unit": "members"})
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert 'data-country="ITA" data-count="14"' in svg.text
+    bad = client.get("/editor/map.svg", params={"counts": "<script>:1"})
+    assert bad.status_code == 400 and "ISO3:number" in bad.json()["detail"] + bad.json()["error"]
+
+
+def test_only_pinned_asset_files_are_served(client: TestClient) -> None:
+    for path in (
+        "/static/vendor/yasgui/..%2F..%2Fapp.py",
+        "/static/vendor/none/x.js",
+        "/static/vendor/yasgui/.integrity",
+    ):
+        assert client.get(path).status_code == 404, path
 
 
 def test_validation_page_reports_errors(client: TestClient) -> None:
