@@ -133,7 +133,9 @@ async def query_csv(name: str, request: Request) -> Response:
 def editor(request: Request, store: StoreDep) -> Response:
     """YASGUI over our endpoint, completing from our own prefixes and terms, opening on an
     example that shows every result view; a plain form where YASGUI is not installed."""
-    return conditional(request, lambda: _editor_page(request, store))
+    # The page differs with and without YASGUI: a restart after `cancerkg assets` is a new page.
+    flavour = "yasgui" if request.app.state.assets.get("yasgui") is not None else "plain"
+    return conditional(request, lambda: _editor_page(request, store), flavour)
 
 
 def _editor_page(request: Request, store: Store) -> Response:
