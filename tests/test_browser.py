@@ -338,3 +338,32 @@ def test_editor_without_yasgui_says_so_and_still_runs_queries(browser: Any, bare
     check_page(browser, bare_site, "docs-offline")
     log = BARE_LOG[0].read_text()
     assert "plain query form" in log and "cancerkg assets" in log, log
+
+
+@pytest.mark.parametrize(
+    ("kind", "query", "expected"),
+    [
+        (
+            "construct",
+            "CONSTRUCT { ?n <http://www.w3.org/2000/01/rdf-schema#label> ?l } WHERE { "
+            "BIND(<https://w3id.org/cancerkg/id/network/euracan> AS ?n) "
+            "?n <http://www.w3.org/2000/01/rdf-schema#label> ?l }",
+            "ERN EURACAN",
+        ),
+        ("ask", "ASK { ?s ?p ?o }", "True"),
+    ],
+)
+def test_sparql_editor_shows_graphs_and_booleans(
+    browser: Any, site: str, kind: str, query: str, expected: str
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(site + "/editor")
+    wait_until(browser, lambda d: d.execute_script("return !!window.cancerkgYasgui"))
+    browser.execute_script(
+        "const tab = window.cancerkgYasgui.getTab();"
+        "tab.setQuery(arguments[0]); tab.getYasqe().query();",
+        query,
+    )
+    wait_until(browser, lambda d: expected in d.find_element(By.CSS_SELECTOR, ".yasr").text)
+    check_page(browser, site, f"editor-{kind}")
