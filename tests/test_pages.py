@@ -188,3 +188,12 @@ def test_coverage_map_draws_all_countries_with_zero_visible() -> None:
     assert counts["ITA"] == "10" and counts["FRA"] == "1" and counts["MLT"] == "0"
     assert parsed.find("svg:title", ns).text == "<b>t</b>"  # type: ignore[union-attr]
     assert shade(0, 10) != shade(1, 10) != shade(10, 10)
+
+
+def test_validate_sends_a_browser_to_the_form_and_tells_a_program_to_post(
+    client: TestClient,
+) -> None:
+    page = client.get("/validate", headers=BROWSER, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/validation"
+    program = client.get("/validate", headers={"Accept": "application/json"})
+    assert program.status_code == 405 and "/validation" in program.text
