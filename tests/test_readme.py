@@ -10,6 +10,8 @@ Cheaper equivalents, because they would install things:
 - the test command (`pip install -e '.[test]' && pytest`): `pytest --collect-only` must collect;
 - `cancerkg load --endpoint URL`: run against a closed loopback port, it must fail with a
   one-line message and exit 1 (tests/test_backends_remote.py loads a real Virtuoso).
+`cancerkg serve` is the `site` fixture (the real command on a free port). Not run here:
+`bash .ci/run` (it is CI itself) and `python bench/run.py` (an hour of benchmarks).
 """
 
 from __future__ import annotations
