@@ -91,3 +91,10 @@ def test_every_pin_is_exact_and_checked() -> None:
         assert found.integrity.startswith("sha512-")
         assert all(c.isdigit() or c == "." for c in found.version), found.version
         assert found.files
+
+
+def test_an_unwritable_folder_is_a_clear_error(registry: str, tmp_path: Path) -> None:
+    blocker = tmp_path / "file"
+    blocker.write_text("not a folder")
+    with pytest.raises(AssetError, match="cannot write"):
+        browser_assets.fetch(pin(), blocker / "tool")

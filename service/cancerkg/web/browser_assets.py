@@ -98,15 +98,25 @@ def fetch(pin: Pin, folder: Path, *, timeout: float = 60.0) -> None:
             f"{pin.package}@{pin.version} from {pin.tarball_url} failed its integrity check",
             detail=f"expected {pin.integrity}, got {actual}; nothing was installed",
         )
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{pin.name}-", dir=folder.parent))
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{pin.name}-", dir=folder.parent))
+    except OSError as failure:
+        raise AssetError(
+            f"cannot write {folder.parent}: {failure}",
+            detail=f"set {ENV_ASSETS} to a folder this user may write",
+        ) from failure
     try:
         staging.chmod(0o755)  # mkdtemp makes it private; the files are public code
         _extract(data, pin, staging)
         (staging / MARKER).write_text(pin.integrity + "\n", encoding="utf-8")
-        if folder.exists():
-            shutil.rmtree(folder)
-        staging.rename(folder)
+        try:
+            if folder.exists():
+                shutil.rmtree(folder)
+            staging.rename(folder)
+        except OSError as failure:  # another process installed it meanwhile: theirs will do
+            if not is_installed(folder, pin):
+                raise AssetError(f"cannot write {folder}: {failure}") from failure
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
