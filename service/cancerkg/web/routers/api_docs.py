@@ -19,6 +19,7 @@ FAVICON = "/static/favicon.svg"
 # lets the browser fetch from this host only, so that request is never sent (the logo's own
 # error handler then hides it). Inline script and style: FastAPI's pages and both viewers use them;
 # blob: workers: Redoc's search.
+OTHER_ASSET = {"/docs": "swagger-ui", "/redoc": "redoc"}
 ONLY_THIS_HOST = {
     "Content-Security-Policy": "default-src 'self'; script-src 'self' 'unsafe-inline'; "
     "style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; "
@@ -29,7 +30,7 @@ ONLY_THIS_HOST = {
 @router.get("/docs")
 def swagger_ui(request: Request) -> Response:
     if request.app.state.assets.get("swagger-ui") is None:
-        return _missing(request, "swagger-ui", "Swagger UI")
+        return _missing(request, "swagger-ui", "Swagger UI", other="/redoc")
     page = get_swagger_ui_html(
         openapi_url="/openapi.json",
         title="cancerkg API",
@@ -46,7 +47,7 @@ def swagger_ui(request: Request) -> Response:
 @router.get("/redoc")
 def redoc(request: Request) -> Response:
     if request.app.state.assets.get("redoc") is None:
-        return _missing(request, "redoc", "Redoc")
+        return _missing(request, "redoc", "Redoc", other="/docs")
     page = get_redoc_html(
         openapi_url="/openapi.json",
         title="cancerkg API",
@@ -58,7 +59,7 @@ def redoc(request: Request) -> Response:
     return page
 
 
-def _missing(request: Request, asset: str, title: str) -> Response:
+def _missing(request: Request, asset: str, title: str, *, other: str) -> Response:
     """The page without its viewer: says why, how to get it, and where the description is."""
     pin = browser_assets.pins()[asset]
     return render(
@@ -67,4 +68,5 @@ def _missing(request: Request, asset: str, title: str) -> Response:
         title=f"API documentation ({title} not installed)",
         pin=pin,
         command=browser_assets.FETCH_COMMAND,
+        other=other if request.app.state.assets.get(OTHER_ASSET[other]) is not None else None,
     )
