@@ -534,6 +534,27 @@ def diff(
     sys.stdout.flush()
 
 
+def assets(
+    force: Annotated[
+        bool, typer.Option("--force", help="Fetch again even where a copy is present.")
+    ] = False,
+) -> None:
+    """Fetch the pinned browser code of /editor, /docs and /redoc from the npm registry (sha512
+    checked); `pip install .` normally bundles it already."""
+    from cancerkg.web import browser_assets
+
+    for pin in browser_assets.pins().values():
+        found = None if force else browser_assets.locate(pin)
+        if found is not None:
+            err.print(f"{pin.package}@{pin.version}: present in {found}", soft_wrap=True)
+            continue
+        folder = browser_assets.cache_root() / pin.name
+        browser_assets.fetch(pin, folder)
+        err.print(
+            f"{pin.package}@{pin.version}: fetched into {folder} (sha512 checked)", soft_wrap=True
+        )
+
+
 @app.command()
 def version() -> None:
     """Print the version."""
