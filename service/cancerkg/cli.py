@@ -534,6 +534,7 @@ def diff(
     sys.stdout.flush()
 
 
+@app.command()
 def assets(
     force: Annotated[
         bool, typer.Option("--force", help="Fetch again even where a copy is present.")
