@@ -21,7 +21,16 @@ from cancerkg.store.protocol import Store
 from cancerkg.web import errors, render
 from cancerkg.web.caching import add_compression
 from cancerkg.web.headers import TRUNCATED
-from cancerkg.web.routers import api, dumps, health, linked_data, pages, sparql, validate
+from cancerkg.web.routers import (
+    api,
+    dumps,
+    health,
+    linked_data,
+    pages,
+    releases,
+    sparql,
+    validate,
+)
 
 logger = logging.getLogger("cancerkg.web")
 
@@ -63,6 +72,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.include_router(validate.router)
     app.include_router(sparql.router)
     app.include_router(dumps.router)
+    app.include_router(releases.router)
     app.include_router(pages.router)
     app.include_router(linked_data.router)
     app.mount("/static", StaticFiles(directory=render.STATIC), name="static")
