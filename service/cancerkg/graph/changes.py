@@ -40,7 +40,7 @@ from cancerkg.rdf.iris import (
 )
 from cancerkg.rdf.terms import term_text
 
-DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, SUMMARY_GRAPH})
+DERIVED_GRAPHS = frozenset({ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(SUMMARY_GRAPH)})
 CS = "http://purl.org/vocab/changeset/schema#"
 MEMBERSHIP = ox.NamedNode(ORG + "Membership")
 MEMBER = ox.NamedNode(ORG + "member")
@@ -70,7 +70,7 @@ class Snapshot:
 
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> Snapshot:
-        asserted = (q for q in quads if _graph_name(q.graph_name) not in DERIVED_GRAPHS)
+        asserted = [q for q in quads if q.graph_name not in DERIVED_GRAPHS]
         canon = Canonicaliser()
         kept = frozenset(canon.canonical(asserted))
         by_subject: dict[Subject, list[ox.Quad]] = {}

@@ -33,7 +33,7 @@ from cancerkg.store.protocol import Store, construct, select
 DCAT = "http://www.w3.org/ns/dcat#"
 RELEASES_IRI = BASE + "releases"
 N_QUADS_DUMP = "cancerkg.nq.gz"
-CHANGES_KEPT = 8
+CHANGES_KEPT = 4  # each holds both sides in memory (tens of MB at 60k quads)
 
 
 @dataclass(frozen=True)

@@ -45,7 +45,7 @@ DESCRIPTIONS = (API_JSON, TURTLE, HTML, JSON_LD_ONLY, N_TRIPLES_ONLY, RDF_XML)
 CHANGES = (TURTLE, HTML, TEXT, API_JSON, JSON_LD_ONLY, N_TRIPLES_ONLY, RDF_XML)
 ATOM = "application/atom+xml"
 FEED_ENTRIES = 20
-FEED_WITH_CHANGES = 5  # newest entries that tell their changes in words (each is a diff)
+FEED_WITH_CHANGES = 3  # newest entries that tell their changes in words (each is a diff)
 PAGE_SENTENCES = 500
 
 
