@@ -35,6 +35,10 @@ DATASET = "https://w3id.org/cancerkg/dataset"
 VERSION = re.compile(r"\d{4}-\d{2}-\d{2}\.[1-9]\d*")
 JOINS = "Vall d'Hebron University Hospital joins ERN EURACAN as full member from 2025-01-01"
 LEAVES = "Hôpital Universitaire des Enfants Reine Fabiola leaves ERN PaedCan"
+RELABELLED = (
+    'label of ICO Catalan Institute of Oncology changed from "Institut Català d\'Oncologia" '
+    'to "ICO Catalan Institute of Oncology"'
+)
 NEW_MEMBERSHIP = """
 mem:euracan--vall-dhebron a org:Membership ;
     org:member orgn:vall-dhebron ;
@@ -48,8 +52,8 @@ mem:euracan--vall-dhebron a org:Membership ;
 
 @dataclass(frozen=True)
 class History:
-    """A store with three releases: the real sources, then a membership added and one
-    removed, then a change to a comment only (no triple changes)."""
+    """A store with three releases: the real sources, then a membership added, one removed and
+    an English label changed, then a change to a comment only (no triple changes)."""
 
     store: Path
     versions: list[str]
@@ -63,6 +67,15 @@ def _edit_members(sources: Path) -> None:
     )
     assert removed == 1
     members.write_text(text + NEW_MEMBERSHIP, encoding="utf-8")
+    centres = sources / "data" / "cancer-centres.ttl"
+    old_label = '"Institut Català d\'Oncologia"@en'
+    assert old_label in centres.read_text(encoding="utf-8")
+    centres.write_text(
+        centres.read_text(encoding="utf-8").replace(
+            old_label, '"ICO Catalan Institute of Oncology"@en', 1
+        ),
+        encoding="utf-8",
+    )
 
 
 @pytest.fixture(scope="module")
@@ -156,12 +169,12 @@ def test_changes_between_two_builds_tell_who_joined_and_who_left(history: Histor
     old, new, _ = history.versions
     changes = changes_between(_quads(history.store, old), _quads(history.store, new))
     texts = [s.text for s in changes.sentences()]
-    assert JOINS in texts
-    assert LEAVES in texts
-    assert len(texts) == 2, texts
+    assert sorted(texts) == sorted([JOINS, LEAVES, RELABELLED])
     graph = "https://w3id.org/cancerkg/graph/data/members-cancer-erns"
-    assert {s.graphs for s in changes.sentences()} == {(graph,)}
-    assert [g for g, _, _ in changes.graphs()] == [graph]  # derived graphs are not compared
+    centres = "https://w3id.org/cancerkg/graph/data/cancer-centres"
+    assert {s.text: s.graphs for s in changes.sentences()}[JOINS] == (graph,)
+    assert {s.text: s.graphs for s in changes.sentences()}[RELABELLED] == (centres,)
+    assert [g for g, _, _ in changes.graphs()] == [centres, graph]  # no derived graphs
     assert changes.sources()[graph]["title"] == ["Members of the cancer ERNs"]
     text = changes.text()
     assert JOINS in text and LEAVES in text and graph in text
@@ -208,17 +221,17 @@ def test_a_submission_graph_is_told_with_its_attribution(history: History) -> No
     assert not changes.removed
 
 
-def test_cancerkg_diff_between_versions_and_files(history: History, cli) -> None:  # type: ignore[no-untyped-def]
+def test_cancerkg_diff_between_versions_and_files(history: History, cli) -> None:
     old, new, _ = history.versions
     store = str(history.store)
     text = cli("diff", "--store", store, old, new)
     assert text.returncode == 0, text.stderr
     assert JOINS in text.stdout and LEAVES in text.stdout
     as_json = json.loads(cli("diff", "--store", store, old, new, "--format", "json").stdout)
-    assert {s["text"] for s in as_json["sentences"]} == {JOINS, LEAVES}
+    assert {s["text"] for s in as_json["sentences"]} == {JOINS, LEAVES, RELABELLED}
     turtle = cli("diff", "--store", store, old, new, "--format", "turtle")
     graph = rdflib.Graph().parse(data=turtle.stdout, format="turtle")
-    assert len(set(graph.subjects(RDF.type, CS.ChangeSet))) == 2
+    assert len(set(graph.subjects(RDF.type, CS.ChangeSet))) == 3
     files = [str(history.store / "releases" / v / "dist" / "cancerkg.nq.gz") for v in (old, new)]
     from_files = cli("diff", *files)
     assert from_files.returncode == 0 and JOINS in from_files.stdout
@@ -292,7 +305,7 @@ def test_a_release_changes_as_rdf_text_json_and_html(client: TestClient, history
         for s in graph.subjects(RDF.type, CS.ChangeSet)
         for o in graph.objects(s, DCTERMS.description)
     }
-    assert described == {JOINS, LEAVES}
+    assert described == {JOINS, LEAVES, RELABELLED}
     release = rdflib.URIRef(f"{DATASET}/{version}")
     assert all(
         (s, DCTERMS.isPartOf, release) in graph for s in graph.subjects(RDF.type, CS.ChangeSet)
@@ -301,7 +314,7 @@ def test_a_release_changes_as_rdf_text_json_and_html(client: TestClient, history
     assert text.headers["content-type"].startswith("text/plain") and JOINS in text.text
     as_json = client.get(f"/releases/{version}/changes", headers={"Accept": "application/json"})
     assert as_json.json()["previous"] == history.versions[0]
-    assert {s["text"] for s in as_json.json()["sentences"]} == {JOINS, LEAVES}
+    assert {s["text"] for s in as_json.json()["sentences"]} == {JOINS, LEAVES, RELABELLED}
     page = client.get(f"/releases/{version}", headers={"Accept": BROWSER})
     assert "joins ERN EURACAN as full member from 2025-01-01" in page.text
     assert f"/releases/{version}/dumps/cancerkg.nq.gz" in page.text

@@ -256,7 +256,7 @@ class Changes:
         rest_added, rest_removed = list(added), list(removed)
         for new_label, old_label in _relabelled(subject, added, removed):
             was, now = term_text(old_label.object), term_text(new_label.object)
-            text = f"label of {name} changed from {was!r} to {now!r}"
+            text = f'label of {name} changed from "{was}" to "{now}"'
             yield Sentence(text, "label", subject, (new_label,), (old_label,))
             rest_added.remove(new_label)
             rest_removed.remove(old_label)
