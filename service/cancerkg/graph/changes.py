@@ -18,6 +18,7 @@ prov:wasAttributedTo, dcterms:identifier - a submission's graph carries its subm
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -73,10 +74,10 @@ class Snapshot:
         asserted = [q for q in quads if q.graph_name not in DERIVED_GRAPHS]
         canon = Canonicaliser()
         kept = frozenset(canon.canonical(asserted))
-        by_subject: dict[Subject, list[ox.Quad]] = {}
+        by_subject: defaultdict[Subject, list[ox.Quad]] = defaultdict(list)
         for quad in kept:
-            by_subject.setdefault(quad.subject, []).append(quad)  # type: ignore[arg-type]
-        return cls(kept, by_subject, canon.parents)
+            by_subject[quad.subject].append(quad)  # type: ignore[index]
+        return cls(kept, dict(by_subject), canon.parents)
 
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Node]:
         return [q.object for q in self.by_subject.get(subject, ()) if q.predicate == predicate]  # type: ignore[misc]

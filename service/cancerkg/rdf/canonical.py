@@ -44,17 +44,18 @@ class Canonicaliser:
     def canonical(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         """The quads with every blank node relabelled by its digest."""
         listed = list(quads)
-        with_blank_nodes = []
-        for index, quad in enumerate(listed):
-            graph = quad.graph_name
-            subject, obj = quad.subject, quad.object
+        blank = ox.BlankNode
+        # `type(...) is` rather than isinstance: this runs once per quad of a whole release.
+        with_blank_nodes = [
+            i for i, q in enumerate(listed) if type(q.subject) is blank or type(q.object) is blank
+        ]
+        for index in with_blank_nodes:
+            quad = listed[index]
+            graph, subject, obj = quad.graph_name, quad.subject, quad.object
             if isinstance(subject, ox.BlankNode):
                 self.outgoing.setdefault((graph, subject), []).append((quad.predicate.value, obj))  # type: ignore[arg-type]
             if isinstance(obj, ox.BlankNode):
                 self.incoming.setdefault((graph, obj), []).append((subject, quad.predicate))  # type: ignore[arg-type]
-            elif not isinstance(subject, ox.BlankNode):
-                continue
-            with_blank_nodes.append(index)
         for index in with_blank_nodes:  # most quads have none: they are kept as they are
             listed[index] = self._relabel(listed[index])
         return listed
