@@ -7,7 +7,10 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
 import re
+import subprocess
+import sys
 import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -122,6 +125,24 @@ def test_unchanged_sources_make_no_new_release(tmp_path: Path, root: Path) -> No
     again = build(tmp_path / "store", root=sources)
     assert not again.rebuilt and again.release.path == first.release.path
     assert len(releases.published_releases(tmp_path / "store")) == 1
+
+
+def test_builds_finishing_together_get_versions_one_after_the_other(
+    tmp_path: Path, root: Path
+) -> None:
+    """Numbering and publishing hold releases/.lock: two builds never take the same version."""
+    sources = copy_sources(root, tmp_path / "src")
+    store = tmp_path / "store"
+    env = {**os.environ, "CANCERKG_SOURCES": str(sources)}
+    command = [sys.executable, "-m", "cancerkg", "build", "--force", "--store", str(store)]
+    running = [subprocess.Popen(command, env=env, stderr=subprocess.PIPE) for _ in range(3)]
+    for process in running:
+        assert process.wait(timeout=300) == 0, process.stderr.read() if process.stderr else ""
+        if process.stderr:
+            process.stderr.close()
+    published = releases.published_releases(store)
+    assert len({p.version for p in published}) == 3
+    assert [p.previous for p in published][1:] == [p.version for p in published][:-1]
 
 
 def test_every_release_keeps_its_dumps_and_only_the_newest_two_their_database(
