@@ -518,8 +518,11 @@ def diff(
     if list_all or old is None or new is None:
         if not list_all:
             raise InputError("name OLD and NEW (versions or dump files), or use --list")
-        for listed in list_versions(settings.store_dir):
+        listed_versions = list_versions(settings.store_dir)
+        for listed in listed_versions:
             out.print(f"{listed.version}  {listed.built_at}  {listed.triples:,} triples")
+        if not listed_versions:
+            err.print(f"no releases in {settings.store_dir}; run `cancerkg build`")
         return
     before, after = read_side(old, settings.store_dir), read_side(new, settings.store_dir)
     changes = changes_between(before.quads, after.quads)

@@ -32,6 +32,7 @@ from cancerkg.web.routers import (
     health,
     linked_data,
     pages,
+    releases,
     sparql,
     submissions,
     validate,
@@ -90,6 +91,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.include_router(submissions.pages)
     app.include_router(sparql.router)
     app.include_router(dumps.router)
+    app.include_router(releases.router)
     app.include_router(pages.router)
     app.include_router(linked_data.router)
     app.include_router(api_docs.router)

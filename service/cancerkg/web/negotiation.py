@@ -7,8 +7,12 @@ only */* (curl, most harvesters) gets Turtle, because it is a program, not a per
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+from fastapi import Response
+
 from cancerkg.rdf import formats
 from cancerkg.rdf.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
+from cancerkg.rdf.results import serialize
 
 REPRESENTATIONS = (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML)  # server preference on a tie
 BY_EXTENSION = {f.extension: f for f in REPRESENTATIONS} | {"json": JSON_LD}
@@ -33,3 +37,8 @@ def negotiate(accept: str | None, extension: Format | None = None) -> Format:
     if extension is not None:
         return extension
     return formats.negotiate(accept, REPRESENTATIONS)[0]
+
+
+def rdf_response(triples: list[ox.Triple], representation: Format) -> Response:
+    """Triples in the negotiated RDF format."""
+    return Response(serialize(triples, representation.name), media_type=representation.content_type)

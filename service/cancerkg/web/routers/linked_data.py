@@ -20,12 +20,11 @@ from cancerkg.graph import describe, void
 from cancerkg.named_queries.catalog import named_query
 from cancerkg.rdf.formats import Format
 from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES, checked_iri
-from cancerkg.rdf.results import serialize
 from cancerkg.store.protocol import Store
 from cancerkg.web import errors, render, views
 from cancerkg.web.caching import Validators, conditional, current_release
 from cancerkg.web.deps import get_store
-from cancerkg.web.negotiation import negotiate, split_extension
+from cancerkg.web.negotiation import negotiate, rdf_response, split_extension
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -159,10 +158,6 @@ def describe_resource(
         return rdf_response(describe.describe(store, iri), representation)
 
     return conditional(request, build)
-
-
-def rdf_response(triples: list[ox.Triple], representation: Format) -> Response:
-    return Response(serialize(triples, representation.name), media_type=representation.content_type)
 
 
 def _document(
