@@ -26,6 +26,7 @@ RANKS = {
     "named_queries": 4,
     "validation": 4,
     "graph": 5,
+    "sheets": 5,
     "endpoint": 6,
     "web": 7,
     "cli": 8,
