@@ -54,9 +54,31 @@ def check_mapped(mapped: MappedSheet, store: Store) -> SheetReport:
     """Validate an already mapped spreadsheet (the inbox keeps the MappedSheet to store it)."""
     report = validate_submission(mapped.triples, store)
     located = [p for result in report.results for p in _locate(result, mapped)]
-    problems = _merge(mapped.problems, located)
+    problems = _merge(mapped.problems + _duplicates(mapped), located)
     rows = sum(len(t.cells) for t in mapped.tables)
     return SheetReport(mapped.filename, problems, report, rows, len(mapped.triples))
+
+
+def _duplicates(mapped: MappedSheet) -> list[Problem]:
+    """Rows that describe a record an earlier row already describes (they would merge)."""
+    found = []
+    for node, rows in mapped.rows_of.items():
+        for table, row in rows[1:]:
+            first = rows[0][1]
+            found.append(
+                Problem(
+                    table.sheet,
+                    row,
+                    None,
+                    None,
+                    None,
+                    f"describes the same record as row {first} ({show(to_rdflib(node))}); "
+                    "their values are merged: keep one row per record",
+                    "Warning",
+                    show(to_rdflib(node)),
+                )
+            )
+    return found
 
 
 def _locate(result: Result, mapped: MappedSheet) -> list[Problem]:
@@ -70,7 +92,15 @@ def _locate(result: Result, mapped: MappedSheet) -> list[Problem]:
     ]
     if not rows:
         return [Problem(mapped.filename, None, None, None, result.value, _message(result), result.severity, result.focus, result.shape)]  # noqa: E501
-    return [_on_row(table, row, result) for table, row in rows]
+    located = [_on_row(table, row, result) for table, row in rows]
+    # Two rows describing one record: keep the row whose cell holds the offending value.
+    holding = [p for p in located if p.value and result.value and _holds(result.value, p.value)]
+    return holding or located
+
+
+def _holds(shown: str, cell: str) -> bool:
+    """Whether a shown term ("2025-13-01"^^xsd:date, role:chief) came from this cell text."""
+    return any(part.strip() and part.strip().lower() in shown.lower() for part in cell.split(";"))
 
 
 def _on_row(table: MappedTable, row: int, result: Result) -> Problem:

@@ -112,6 +112,8 @@ def map_spreadsheet(
         triples.extend(produced)
         for node, row in traced:
             rows_of.setdefault(node, []).append((table, row))
+    for found in rows_of.values():
+        found.sort(key=lambda pair: pair[1])
     return MappedSheet(filename, list(dict.fromkeys(triples)), tables, rows_of, problems)
 
 
@@ -174,7 +176,7 @@ def _kind_of(sheet: Sheet, filename: str) -> Layout:
         required = sum(
             any(c.accepts(h) for h in headers) for c in candidate.columns if c.required
         )
-        return (required, matched)
+        return (matched, required)
 
     best = max(known, key=fit)
     if fit(best)[1] == 0:

@@ -21,7 +21,16 @@ from cancerkg.store.protocol import Store
 from cancerkg.web import errors, render
 from cancerkg.web.caching import add_compression
 from cancerkg.web.headers import TRUNCATED
-from cancerkg.web.routers import api, dumps, health, linked_data, pages, sparql, validate
+from cancerkg.web.routers import (
+    api,
+    dumps,
+    health,
+    linked_data,
+    pages,
+    sparql,
+    templates,
+    validate,
+)
 
 logger = logging.getLogger("cancerkg.web")
 
@@ -61,6 +70,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.include_router(health.router)
     app.include_router(api.build_router())
     app.include_router(validate.router)
+    app.include_router(templates.router)
     app.include_router(sparql.router)
     app.include_router(dumps.router)
     app.include_router(pages.router)

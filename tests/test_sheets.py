@@ -1,0 +1,348 @@
+"""Spreadsheet submissions (docs/spreadsheets.md): real XLSX written by openpyxl as Excel and
+LibreOffice write them, ';'-separated and Latin-1 CSV, each bad case, the templates, the round
+trip, and the command and HTTP entry points."""
+
+from __future__ import annotations
+
+import csv
+import io
+import zipfile
+from pathlib import Path
+
+import httpx
+import pytest
+from openpyxl import Workbook, load_workbook
+from rdflib import Graph
+
+from cancerkg.errors import InputError, UnsupportedMediaTypeError
+from cancerkg.sheets.checking import render_sheet_report, validate_spreadsheet
+from cancerkg.sheets.export import export_memberships
+from cancerkg.sheets.mapping import map_spreadsheet
+from cancerkg.sheets.templates import template
+from cancerkg.sheets.workbook import XLSX_TYPE
+from cancerkg.store.oxigraph import OxigraphStore
+
+HEADER = ["institution", "network", "role", "start", "end", "source"]
+GOOD = ["gustave-roussy", "euracan", "full-member", "2017-03-01", "", "https://euracan.eu/"]
+
+
+def xlsx(rows: list[list[object]], title: str = "memberships") -> bytes:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = title
+    for row in rows:
+        sheet.append(row)
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
+
+
+def semicolon_csv(rows: list[list[str]], encoding: str = "utf-8") -> bytes:
+    out = io.StringIO(newline="")
+    csv.writer(out, delimiter=";", lineterminator="\r\n").writerows(rows)
+    return out.getvalue().encode(encoding)
+
+
+def problems(store: OxigraphStore, data: bytes, name: str) -> list[tuple[int | None, str | None]]:
+    report = validate_spreadsheet(data, name, None, store)
+    return [(p.row, p.column) for p in report.problems if p.severity == "Violation"]
+
+
+# --- reading as people write ----------------------------------------------------------------
+
+
+def test_a_good_xlsx_conforms(oxigraph_store: OxigraphStore) -> None:
+    report = validate_spreadsheet(xlsx([HEADER, GOOD]), "m.xlsx", None, oxigraph_store)
+    assert report.conforms(), render_sheet_report(report, "text")
+    assert report.rows == 1
+
+
+def test_excel_dates_and_numbers_are_read_as_typed(oxigraph_store: OxigraphStore) -> None:
+    import datetime as dt
+
+    row: list[object] = [*GOOD]
+    row[3] = dt.date(2017, 3, 1)  # a date cell, as Excel stores it
+    mapped = map_spreadsheet(xlsx([HEADER, row]), "m.xlsx", None, oxigraph_store)
+    assert any(t.object.value == "2017-03-01" for t in mapped.triples if hasattr(t.object, "value"))
+
+
+def test_semicolon_latin1_csv_with_required_markers(oxigraph_store: OxigraphStore) -> None:
+    header = ["institution*", "network*", "role*", "Start date", "end", "source*"]
+    rows = [header, ["centre-leon-berard", "euracan", "coordinator", "2017", "", "https://euracan.eu/"]]
+    data = semicolon_csv(rows, "latin-1") + "# Léon\r\n".encode("latin-1")[:0]
+    assert validate_spreadsheet(data, "m.csv", None, oxigraph_store).conforms()
+
+
+def test_utf8_bom_csv(oxigraph_store: OxigraphStore) -> None:
+    data = "\ufeff".encode() + semicolon_csv([HEADER, GOOD]).replace(b";", b",")
+    assert validate_spreadsheet(data, "m.csv", None, oxigraph_store).conforms()
+
+
+def test_ror_id_is_matched_to_the_published_institution(oxigraph_store: OxigraphStore) -> None:
+    row = ["https://ror.org/05wg1m734", *GOOD[1:]]
+    mapped = map_spreadsheet(xlsx([HEADER, row]), "m.xlsx", None, oxigraph_store)
+    members = {t.object.value for t in mapped.triples if t.predicate.value.endswith("#member")}
+    assert members == {"https://w3id.org/cancerkg/id/organisation/radboudumc"}
+
+
+def test_a_new_institution_and_its_membership_in_one_workbook(
+    oxigraph_store: OxigraphStore,
+) -> None:
+    book = Workbook()
+    institutions = book.active
+    institutions.title = "institutions"
+    institutions.append(["name", "type", "city", "country", "source"])
+    institutions.append(["Hôpital Exemple", "HealthcareProvider", "Lyon", "FRA", "https://example.org/"])
+    members = book.create_sheet("memberships")
+    members.append(HEADER)
+    members.append(["hopital-exemple", "euracan", "full-member", "2024", "", "https://example.org/"])
+    out = io.BytesIO()
+    book.save(out)
+    report = validate_spreadsheet(out.getvalue(), "new.xlsx", None, oxigraph_store)
+    assert report.conforms(), render_sheet_report(report, "text")
+
+
+# --- problems by row and column ---------------------------------------------------------------
+
+
+def test_bad_cells_are_reported_by_row_and_column(oxigraph_store: OxigraphStore) -> None:
+    rows = [
+        HEADER,
+        GOOD,
+        ["gustave-roussy", "paedcan", "full-member", "2025-13-01", "", "https://x.org/"],
+        ["centre-leon-berard", "euracan", "chief", "2017", "2016", "https://x.org/"],
+        ["no-such-hospital", "euracan", "full-member", "", "", ""],
+    ]
+    report = validate_spreadsheet(xlsx(rows), "m.xlsx", None, oxigraph_store)
+    found = {(p.row, p.column) for p in report.problems}
+    assert {(3, "start"), (4, "role"), (4, "end"), (5, "institution"), (5, "source")} <= found
+    assert (2, None) not in found and not any(p.row == 2 for p in report.problems)
+    text = render_sheet_report(report, "text")
+    assert "row 3, column start: '2025-13-01'" in text
+    date = next(p for p in report.problems if p.column == "start")
+    assert date.cell == "D3" and "xsd:date" in date.message
+
+
+def test_duplicate_rows_are_named(oxigraph_store: OxigraphStore) -> None:
+    report = validate_spreadsheet(xlsx([HEADER, GOOD, GOOD]), "m.xlsx", None, oxigraph_store)
+    (warning,) = [p for p in report.problems if p.severity == "Warning"]
+    assert warning.row == 3 and "same record as row 2" in warning.message
+    assert not report.conforms()  # merged: two beginnings
+
+
+def test_an_excel_serial_date_is_named(oxigraph_store: OxigraphStore) -> None:
+    row = [*GOOD]
+    row[3] = "45292"
+    report = validate_spreadsheet(semicolon_csv([HEADER, row]), "m.csv", None, oxigraph_store)
+    (problem,) = report.problems
+    assert problem.column == "start" and "Excel date serial" in problem.message
+    assert "2024-01-01" in problem.message
+
+
+def test_annotated_copy_marks_the_bad_cell(oxigraph_store: OxigraphStore) -> None:
+    from cancerkg.sheets.annotation import annotated_copy
+
+    bad = ["centre-leon-berard", *GOOD[1:]]
+    bad[2] = "chief"
+    data = xlsx([HEADER, GOOD, bad])
+    report = validate_spreadsheet(data, "m.xlsx", None, oxigraph_store)
+    book = load_workbook(io.BytesIO(annotated_copy(data, "m.xlsx", None, report)))
+    cell = book["memberships"]["C3"]
+    assert cell.comment is not None and "role" in cell.comment.text
+    assert cell.fill.fgColor.rgb.endswith("FFC7CE")
+    assert book["memberships"]["C2"].comment is None
+    assert "problems" in book.sheetnames
+
+
+# --- bad spreadsheets: one clear message each -------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("rows", "expected"),
+    [
+        ([["institution", "network", "role", "colour", "source"], GOOD[:3] + ["red", "x"]], "unknown column 'colour'"),
+        ([["institution", "network", "start"], ["a", "b", "2020"]], "missing required column role, source"),
+        ([HEADER], "no data rows"),
+        ([["", ""], ["", ""]], "no data rows"),
+        ([["foo", "bar"], ["1", "2"]], "names no known column"),
+    ],
+)
+def test_bad_headers_and_empty_sheets(
+    oxigraph_store: OxigraphStore, rows: list[list[str]], expected: str
+) -> None:
+    for data, name in ((xlsx(rows, "Sheet1"), "m.xlsx"), (semicolon_csv(rows), "m.csv")):
+        with pytest.raises(InputError, match=expected):
+            map_spreadsheet(data, name, None, oxigraph_store)
+
+
+def test_formulas_are_refused_naming_the_cells(oxigraph_store: OxigraphStore) -> None:
+    row: list[object] = [*GOOD]
+    row[3] = "=TODAY()"
+    with pytest.raises(InputError, match=r"formulas in D2.*Paste Special"):
+        map_spreadsheet(xlsx([HEADER, row]), "m.xlsx", None, oxigraph_store)
+
+
+def test_merged_cells_are_refused(oxigraph_store: OxigraphStore) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "memberships"
+    for row in (HEADER, GOOD, GOOD):
+        sheet.append(row)
+    sheet.merge_cells("B2:B3")
+    out = io.BytesIO()
+    book.save(out)
+    with pytest.raises(InputError, match="merged cells B2:B3"):
+        map_spreadsheet(out.getvalue(), "m.xlsx", None, oxigraph_store)
+
+
+def test_macro_enabled_workbooks_are_refused(oxigraph_store: OxigraphStore) -> None:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w") as archive, zipfile.ZipFile(io.BytesIO(xlsx([HEADER, GOOD]))) as good:
+        for item in good.infolist():
+            archive.writestr(item, good.read(item))
+        archive.writestr("xl/vbaProject.bin", b"\x00" * 100)
+    for name in ("m.xlsx", "m.xlsm"):
+        with pytest.raises(InputError, match="macro-enabled"):
+            map_spreadsheet(data.getvalue(), name, None, oxigraph_store)
+
+
+def test_a_zip_bomb_is_refused_before_inflating(oxigraph_store: OxigraphStore) -> None:
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive, zipfile.ZipFile(
+        io.BytesIO(xlsx([HEADER, GOOD]))
+    ) as good:
+        for item in good.infolist():
+            archive.writestr(item, good.read(item))
+        archive.writestr("xl/media/padding.bin", b"\x00" * (300 * 2**20))
+    assert len(data.getvalue()) < 2 * 2**20
+    with pytest.raises(InputError, match="zip bomb"):
+        map_spreadsheet(data.getvalue(), "m.xlsx", None, oxigraph_store)
+
+
+def test_not_a_spreadsheet(oxigraph_store: OxigraphStore) -> None:
+    with pytest.raises(UnsupportedMediaTypeError, match="97-2003"):
+        map_spreadsheet(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "m.xls", None, oxigraph_store)
+    with pytest.raises(InputError, match="no zip archive"):
+        map_spreadsheet(b"hello", "m.xlsx", None, oxigraph_store)
+
+
+def test_100k_rows_are_refused_quickly_in_both_formats(oxigraph_store: OxigraphStore) -> None:
+    rows = [HEADER] + [GOOD] * 100_000
+    for data, name in ((semicolon_csv(rows), "big.csv"), (xlsx(rows), "big.xlsx")):
+        with pytest.raises(InputError, match="at most 20,000 rows"):
+            map_spreadsheet(data, name, None, oxigraph_store)
+
+
+# --- templates and the round trip -------------------------------------------------------------
+
+
+def test_templates_come_from_the_shapes(oxigraph_store: OxigraphStore) -> None:
+    text = template("memberships", "csv", oxigraph_store).decode("utf-8-sig")
+    assert text.splitlines()[0] == "institution*,network*,role*,start,end,source*"
+    book = load_workbook(io.BytesIO(template("institutions", "xlsx", oxigraph_store)))
+    assert book.sheetnames == ["institutions", "lists", "README"]
+    lists = [c.value for c in book["lists"]["A"]]
+    assert "FRA" in [c.value for col in book["lists"].columns for c in col]
+    assert "CancerCentre" in lists or "CancerCentre" in [c.value for c in book["lists"]["B"]]
+    rules = book["institutions"].data_validations.dataValidation
+    assert rules and all(r.formula1.startswith("lists!") or r.formula1.startswith("=lists!") for r in rules)
+    roles = load_workbook(io.BytesIO(template("memberships", "xlsx", oxigraph_store)))["lists"]
+    assert [c.value for c in roles["A"]][:3] == ["role", "full-member", "affiliated-partner"]
+    for kind in ("institutions", "memberships", "observations"):
+        for fmt in ("csv", "xlsx"):
+            report = validate_spreadsheet(template(kind, fmt, oxigraph_store), f"t.{fmt}", None, oxigraph_store)
+            assert report.conforms(), render_sheet_report(report, "text")
+
+
+def flat(graph_triples: list) -> set[tuple[str, str, str]]:  # type: ignore[type-arg]
+    """(subject, path, value) with blank nodes followed, so two mappings compare exactly."""
+    g = Graph()
+    from cancerkg.validation.engine import to_graph
+
+    g = to_graph(graph_triples)
+    out = set()
+
+    def walk(node: object, path: str, subject: str) -> None:
+        for p, o in g.predicate_objects(node):
+            step = f"{path}/{p}" if path else str(p)
+            if type(o).__name__ == "BNode":
+                walk(o, step, subject)
+            else:
+                out.add((subject, step, str(o)))
+
+    for s in {s for s in g.subjects() if type(s).__name__ != "BNode"}:
+        walk(s, "", str(s))
+    return out
+
+
+def test_round_trip_the_diff_is_exactly_the_edit(oxigraph_store: OxigraphStore) -> None:
+    exported = export_memberships(oxigraph_store, "euracan", "xlsx")
+    before = map_spreadsheet(exported, "euracan.xlsx", None, oxigraph_store)
+    assert validate_spreadsheet(exported, "euracan.xlsx", None, oxigraph_store).conforms()
+    book = load_workbook(io.BytesIO(exported))
+    sheet = book["memberships"]
+    assert sheet["C1"].value == "role*"
+    old_role = sheet["C2"].value
+    sheet["C2"] = "affiliated-partner"
+    out = io.BytesIO()
+    book.save(out)
+    after = map_spreadsheet(out.getvalue(), "euracan.xlsx", None, oxigraph_store)
+    removed, added = flat(before.triples) - flat(after.triples), flat(after.triples) - flat(before.triples)
+    member = sheet["A2"].value
+    subject = f"https://w3id.org/cancerkg/id/membership/euracan--{member}"
+    role = "http://www.w3.org/ns/org#role"
+    assert added == {(subject, role, "https://w3id.org/cancerkg/id/role/affiliated-partner")}
+    assert removed == {(subject, role, f"https://w3id.org/cancerkg/id/role/{r.strip()}") for r in old_role.split(";")} - {next(iter(added))[1:]}  # noqa: E501
+
+
+# --- the command and HTTP ---------------------------------------------------------------------
+
+
+def test_cli_validate_template_and_export(cli, store_dir: Path, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    good, bad = tmp_path / "good.csv", tmp_path / "bad.xlsx"
+    good.write_bytes(semicolon_csv([HEADER, GOOD], "latin-1"))
+    bad_row = [*GOOD]
+    bad_row[3] = "2025-13-01"
+    bad.write_bytes(xlsx([HEADER, bad_row]))
+    store = ["--store", str(store_dir)]
+    assert cli("validate", str(good), *store).returncode == 0
+    result = cli("validate", str(bad), "--annotated", str(tmp_path / "out.xlsx"), *store)
+    assert result.returncode == 1
+    assert "row 2, column start: '2025-13-01'" in result.stdout
+    assert load_workbook(tmp_path / "out.xlsx")["memberships"]["D2"].comment is not None
+    result = cli("validate", str(bad), "--report", "json", *store)
+    assert '"column": "start"' in result.stdout
+    (tmp_path / "x.xlsm").write_bytes(b"PK")
+    result = cli("validate", str(tmp_path / "x.xlsm"), *store)
+    assert result.returncode == 2 and "macro-enabled" in result.stderr
+    result = cli("template", "memberships", "--format", "csv", *store)
+    assert result.returncode == 0 and result.stdout.startswith("\ufeffinstitution*")
+    result = cli("export", "--kind", "memberships", "--network", "skin", "--format", "csv", *store)
+    assert result.returncode == 0 and len(result.stdout.splitlines()) > 50
+
+
+def test_http_validate_templates_and_annotated(serve) -> None:  # type: ignore[no-untyped-def]
+    url = serve()
+    with httpx.Client(base_url=url, timeout=60) as client:
+        answer = client.get("/templates/memberships.xlsx")
+        assert answer.status_code == 200 and answer.headers["content-type"] == XLSX_TYPE
+        assert client.get("/templates/nothing.csv").status_code == 404
+        bad_row = [*GOOD]
+        bad_row[2] = "chief"
+        data = xlsx([HEADER, bad_row])
+        answer = client.post("/validate", content=data, headers={"content-type": XLSX_TYPE})
+        assert answer.status_code == 200, answer.text
+        report = answer.json()
+        assert not report["conforms"]
+        assert {(p["row"], p["column"]) for p in report["problems"]} == {(2, "role")}
+        answer = client.post("/validate", files={"file": ("members.csv", semicolon_csv([HEADER, GOOD]), "text/csv")})
+        assert answer.status_code == 200 and answer.json()["conforms"], answer.text
+        answer = client.post(
+            "/validate",
+            content=data,
+            headers={"content-type": XLSX_TYPE, "accept": XLSX_TYPE},
+        )
+        assert answer.headers["content-type"] == XLSX_TYPE
+        assert load_workbook(io.BytesIO(answer.content))["memberships"]["C2"].comment is not None
+        answer = client.post("/validate", content=b"PK\x03\x04junk", headers={"content-type": XLSX_TYPE})
+        assert answer.status_code == 400 and answer.json()["error"] == "bad input"
