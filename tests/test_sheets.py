@@ -67,10 +67,27 @@ def test_excel_dates_and_numbers_are_read_as_typed(oxigraph_store: OxigraphStore
 
 
 def test_semicolon_latin1_csv_with_required_markers(oxigraph_store: OxigraphStore) -> None:
+    """As Excel saves 'CSV (semicolon)' in France: Windows-1252, ';', headers as typed."""
     header = ["institution*", "network*", "role*", "Start date", "end", "source*"]
-    rows = [header, ["centre-leon-berard", "euracan", "coordinator", "2017", "", "https://euracan.eu/"]]
-    data = semicolon_csv(rows, "latin-1") + "# Léon\r\n".encode("latin-1")[:0]
-    assert validate_spreadsheet(data, "m.csv", None, oxigraph_store).conforms()
+    row = ["centre-leon-berard", "euracan", "coordinator", "2017", "", "https://euracan.eu/"]
+    report = validate_spreadsheet(
+        semicolon_csv([header, row], "cp1252"), "m.csv", None, oxigraph_store
+    )
+    assert report.conforms(), render_sheet_report(report, "text")
+    rows = [
+        ["name", "type", "city", "country", "source"],
+        [
+            "Hôpital Léon Bérard-Test",
+            "HealthcareProvider",
+            "Créteil",
+            "FRA",
+            "https://example.org/",
+        ],
+    ]
+    mapped = map_spreadsheet(semicolon_csv(rows, "latin-1"), "i.csv", None, oxigraph_store)
+    subjects = {t.subject.value for t in mapped.triples}
+    assert subjects == {"https://w3id.org/cancerkg/id/organisation/hopital-leon-berard-test"}
+    assert "Créteil" in {getattr(t.object, "value", "") for t in mapped.triples}
 
 
 def test_utf8_bom_csv(oxigraph_store: OxigraphStore) -> None:
@@ -92,10 +109,14 @@ def test_a_new_institution_and_its_membership_in_one_workbook(
     institutions = book.active
     institutions.title = "institutions"
     institutions.append(["name", "type", "city", "country", "source"])
-    institutions.append(["Hôpital Exemple", "HealthcareProvider", "Lyon", "FRA", "https://example.org/"])
+    institutions.append(
+        ["Hôpital Exemple", "HealthcareProvider", "Lyon", "FRA", "https://example.org/"]
+    )
     members = book.create_sheet("memberships")
     members.append(HEADER)
-    members.append(["hopital-exemple", "euracan", "full-member", "2024", "", "https://example.org/"])
+    members.append(
+        ["hopital-exemple", "euracan", "full-member", "2024", "", "https://example.org/"]
+    )
     out = io.BytesIO()
     book.save(out)
     report = validate_spreadsheet(out.getvalue(), "new.xlsx", None, oxigraph_store)
@@ -160,8 +181,14 @@ def test_annotated_copy_marks_the_bad_cell(oxigraph_store: OxigraphStore) -> Non
 @pytest.mark.parametrize(
     ("rows", "expected"),
     [
-        ([["institution", "network", "role", "colour", "source"], GOOD[:3] + ["red", "x"]], "unknown column 'colour'"),
-        ([["institution", "network", "start"], ["a", "b", "2020"]], "missing required column role, source"),
+        (
+            [["institution", "network", "role", "colour", "source"], [*GOOD[:3], "red", "x"]],
+            "unknown column 'colour'",
+        ),
+        (
+            [["institution", "network", "start"], ["a", "b", "2020"]],
+            "missing required column role, source",
+        ),
         ([HEADER], "no data rows"),
         ([["", ""], ["", ""]], "no data rows"),
         ([["foo", "bar"], ["1", "2"]], "names no known column"),
@@ -197,7 +224,10 @@ def test_merged_cells_are_refused(oxigraph_store: OxigraphStore) -> None:
 
 def test_macro_enabled_workbooks_are_refused(oxigraph_store: OxigraphStore) -> None:
     data = io.BytesIO()
-    with zipfile.ZipFile(data, "w") as archive, zipfile.ZipFile(io.BytesIO(xlsx([HEADER, GOOD]))) as good:
+    with (
+        zipfile.ZipFile(data, "w") as archive,
+        zipfile.ZipFile(io.BytesIO(xlsx([HEADER, GOOD]))) as good,
+    ):
         for item in good.infolist():
             archive.writestr(item, good.read(item))
         archive.writestr("xl/vbaProject.bin", b"\x00" * 100)
@@ -208,9 +238,10 @@ def test_macro_enabled_workbooks_are_refused(oxigraph_store: OxigraphStore) -> N
 
 def test_a_zip_bomb_is_refused_before_inflating(oxigraph_store: OxigraphStore) -> None:
     data = io.BytesIO()
-    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive, zipfile.ZipFile(
-        io.BytesIO(xlsx([HEADER, GOOD]))
-    ) as good:
+    with (
+        zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive,
+        zipfile.ZipFile(io.BytesIO(xlsx([HEADER, GOOD]))) as good,
+    ):
         for item in good.infolist():
             archive.writestr(item, good.read(item))
         archive.writestr("xl/media/padding.bin", b"\x00" * (300 * 2**20))
@@ -221,7 +252,9 @@ def test_a_zip_bomb_is_refused_before_inflating(oxigraph_store: OxigraphStore) -
 
 def test_not_a_spreadsheet(oxigraph_store: OxigraphStore) -> None:
     with pytest.raises(UnsupportedMediaTypeError, match="97-2003"):
-        map_spreadsheet(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "m.xls", None, oxigraph_store)
+        map_spreadsheet(
+            b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "m.xls", None, oxigraph_store
+        )
     with pytest.raises(InputError, match="no zip archive"):
         map_spreadsheet(b"hello", "m.xlsx", None, oxigraph_store)
 
@@ -245,12 +278,16 @@ def test_templates_come_from_the_shapes(oxigraph_store: OxigraphStore) -> None:
     assert "FRA" in [c.value for col in book["lists"].columns for c in col]
     assert "CancerCentre" in lists or "CancerCentre" in [c.value for c in book["lists"]["B"]]
     rules = book["institutions"].data_validations.dataValidation
-    assert rules and all(r.formula1.startswith("lists!") or r.formula1.startswith("=lists!") for r in rules)
+    assert rules and all(
+        r.formula1.startswith("lists!") or r.formula1.startswith("=lists!") for r in rules
+    )
     roles = load_workbook(io.BytesIO(template("memberships", "xlsx", oxigraph_store)))["lists"]
     assert [c.value for c in roles["A"]][:3] == ["role", "full-member", "affiliated-partner"]
     for kind in ("institutions", "memberships", "observations"):
         for fmt in ("csv", "xlsx"):
-            report = validate_spreadsheet(template(kind, fmt, oxigraph_store), f"t.{fmt}", None, oxigraph_store)
+            report = validate_spreadsheet(
+                template(kind, fmt, oxigraph_store), f"t.{fmt}", None, oxigraph_store
+            )
             assert report.conforms(), render_sheet_report(report, "text")
 
 
@@ -287,12 +324,18 @@ def test_round_trip_the_diff_is_exactly_the_edit(oxigraph_store: OxigraphStore) 
     out = io.BytesIO()
     book.save(out)
     after = map_spreadsheet(out.getvalue(), "euracan.xlsx", None, oxigraph_store)
-    removed, added = flat(before.triples) - flat(after.triples), flat(after.triples) - flat(before.triples)
+    removed, added = (
+        flat(before.triples) - flat(after.triples),
+        flat(after.triples) - flat(before.triples),
+    )
     member = sheet["A2"].value
     subject = f"https://w3id.org/cancerkg/id/membership/euracan--{member}"
     role = "http://www.w3.org/ns/org#role"
     assert added == {(subject, role, "https://w3id.org/cancerkg/id/role/affiliated-partner")}
-    assert removed == {(subject, role, f"https://w3id.org/cancerkg/id/role/{r.strip()}") for r in old_role.split(";")} - {next(iter(added))[1:]}  # noqa: E501
+    assert removed == {
+        (subject, role, f"https://w3id.org/cancerkg/id/role/{r.strip()}")
+        for r in old_role.split(";")
+    } - {next(iter(added))[1:]}
 
 
 # --- the command and HTTP ---------------------------------------------------------------------
@@ -335,7 +378,9 @@ def test_http_validate_templates_and_annotated(serve) -> None:  # type: ignore[n
         report = answer.json()
         assert not report["conforms"]
         assert {(p["row"], p["column"]) for p in report["problems"]} == {(2, "role")}
-        answer = client.post("/validate", files={"file": ("members.csv", semicolon_csv([HEADER, GOOD]), "text/csv")})
+        answer = client.post(
+            "/validate", files={"file": ("members.csv", semicolon_csv([HEADER, GOOD]), "text/csv")}
+        )
         assert answer.status_code == 200 and answer.json()["conforms"], answer.text
         answer = client.post(
             "/validate",
@@ -344,5 +389,7 @@ def test_http_validate_templates_and_annotated(serve) -> None:  # type: ignore[n
         )
         assert answer.headers["content-type"] == XLSX_TYPE
         assert load_workbook(io.BytesIO(answer.content))["memberships"]["C2"].comment is not None
-        answer = client.post("/validate", content=b"PK\x03\x04junk", headers={"content-type": XLSX_TYPE})
+        answer = client.post(
+            "/validate", content=b"PK\x03\x04junk", headers={"content-type": XLSX_TYPE}
+        )
         assert answer.status_code == 400 and answer.json()["error"] == "bad input"

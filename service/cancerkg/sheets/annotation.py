@@ -25,7 +25,9 @@ FILLS = {
 }
 
 
-def annotated_copy(data: bytes, filename: str, media_type: str | None, report: SheetReport) -> bytes:
+def annotated_copy(
+    data: bytes, filename: str, media_type: str | None, report: SheetReport
+) -> bytes:
     """The submission as XLSX with its problems marked on the cells they are about."""
     if PurePath(filename).suffix.lower() == ".csv" or not data.startswith(b"PK"):
         book = _from_rows(data, filename, media_type)

@@ -91,7 +91,19 @@ def _locate(result: Result, mapped: MappedSheet) -> list[Problem]:
         for table, row in found
     ]
     if not rows:
-        return [Problem(mapped.filename, None, None, None, result.value, _message(result), result.severity, result.focus, result.shape)]  # noqa: E501
+        return [
+            Problem(
+                mapped.filename,
+                None,
+                None,
+                None,
+                result.value,
+                result.message,
+                result.severity,
+                result.focus,
+                result.shape,
+            )
+        ]
     located = [_on_row(table, row, result) for table, row in rows]
     # Two rows describing one record: keep the row whose cell holds the offending value.
     holding = [p for p in located if p.value and result.value and _holds(result.value, p.value)]
@@ -113,15 +125,11 @@ def _on_row(table: MappedTable, row: int, result: Result) -> Problem:
         name,
         table.cell_ref(row, name),
         value,
-        _message(result),
+        result.message,
         result.severity,
         result.focus,
         result.shape,
     )
-
-
-def _message(result: Result) -> str:
-    return result.message
 
 
 def _merge(first: list[Problem], then: list[Problem]) -> list[Problem]:

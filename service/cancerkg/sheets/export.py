@@ -17,7 +17,9 @@ from cancerkg.store.protocol import Store, select
 def export_memberships(store: Store, network: str, fmt: str) -> bytes:
     """The network's current memberships (no end, or an end still to come) as CSV or XLSX."""
     iri = ox.NamedNode(f"{ID}network/{slug(network)}")
-    rows = select(store, internal_query("sheets-export-memberships"), substitutions={"network": iri})
+    rows = select(
+        store, internal_query("sheets-export-memberships"), substitutions={"network": iri}
+    )
     if not rows:
         raise NotFoundError(
             f"no current members of network {slug(network)!r} in the graph; "

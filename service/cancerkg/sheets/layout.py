@@ -12,6 +12,7 @@ import json
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -20,7 +21,7 @@ from rdflib.term import Node
 
 from cancerkg.build.sources import knowledge_root
 from cancerkg.errors import InputError
-from cancerkg.rdf.iris import ID_PREFIXES, PREFIXES, compact_iri
+from cancerkg.rdf.iris import ID_PREFIXES, PREFIXES
 from cancerkg.validation.engine import load_shapes
 from cancerkg.validation.report import show_path
 
@@ -115,26 +116,28 @@ def _layout(kind: str, root: Path) -> Layout:
     )
 
 
-def _column(spec: dict[str, object], facts: dict[str, _PathFacts]) -> Column:
+def _column(spec: dict[str, Any], facts: dict[str, _PathFacts]) -> Column:
+    """A column of the CSVW metadata (name, titles, separator, dc:description) with the
+    cancerkg annotations: ckg:paths, ckg:date, ckg:example, ckg:choices(Query)."""
     name = str(spec["name"])
-    titles = spec.get("titles", [name])
-    paths = tuple(str(p) for p in spec.get("ckg:paths", []))  # type: ignore[attr-defined]
+    titles = [name, *spec.get("titles", [])]
+    paths = tuple(str(p) for p in spec.get("ckg:paths", []))
     found = [facts[p] for p in paths if p in facts]
     choices: tuple[str, ...] = ()
     if spec.get("ckg:choices") == "sh:in":
         choices = next((f.allowed for f in found if f.allowed), ())
     return Column(
         name=name,
-        titles=tuple(normalise_header(str(t)) for t in [name, *titles]),  # type: ignore[misc]
+        titles=tuple(normalise_header(str(t)) for t in titles),
         description=str(spec.get("dc:description", "")),
         paths=paths,
-        separator=spec.get("separator"),  # type: ignore[arg-type]
+        separator=spec.get("separator"),
         is_date=bool(spec.get("ckg:date", False)),
         example=str(spec.get("ckg:example", "")),
         required=any(f.required for f in found),
         recommended=any(f.recommended for f in found),
         choices=choices,
-        choices_query=spec.get("ckg:choicesQuery"),  # type: ignore[arg-type]
+        choices_query=spec.get("ckg:choicesQuery"),
         check_choices=bool(spec.get("ckg:checkChoices", False)),
     )
 
@@ -179,8 +182,3 @@ def _local(term: Node) -> str:
 def _expand(name: str) -> str:
     prefix, _, local = name.partition(":")
     return _ALL_PREFIXES[prefix] + local
-
-
-def compact(iri: str) -> str:
-    return compact_iri(iri, _ALL_PREFIXES) or iri
-

@@ -173,9 +173,7 @@ def _kind_of(sheet: Sheet, filename: str) -> Layout:
 
     def fit(candidate: Layout) -> tuple[int, int]:
         matched = sum(candidate.column_for(h) is not None for h in headers)
-        required = sum(
-            any(c.accepts(h) for h in headers) for c in candidate.columns if c.required
-        )
+        required = sum(any(c.accepts(h) for h in headers) for c in candidate.columns if c.required)
         return (matched, required)
 
     best = max(known, key=fit)
@@ -214,9 +212,7 @@ def _cell_problems(table: MappedTable) -> list[Problem]:
 def _problem(
     table: MappedTable, row: int, column: Column, value: str | None, message: str
 ) -> Problem:
-    return Problem(
-        table.sheet, row, column.name, table.cell_ref(row, column.name), value, message
-    )
+    return Problem(table.sheet, row, column.name, table.cell_ref(row, column.name), value, message)
 
 
 def _serial_date(text: str) -> str:
@@ -230,7 +226,7 @@ def _serial_date(text: str) -> str:
 # Running the mapping
 # ---------------------------------------------------------------------------------------------
 
-Function = Callable[..., ox.NamedNode | ox.Literal | None]
+Function = Callable[..., ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None]
 
 
 def _run(
@@ -291,21 +287,24 @@ def _functions(store: Store, tables: list[MappedTable]) -> dict[ox.NamedNode, Fu
 def _known_ror_ids(store: Store, tables: list[MappedTable]) -> dict[str, ox.NamedNode]:
     """The published institutions by the ROR ids the sheet mentions (one query for all)."""
     wanted = {
-        found.group(1)
+        match.group(1)
         for table in tables
         for cells in table.cells.values()
         for value in cells.values()
-        if (found := _ROR.fullmatch(value.strip().lower()))
+        if (match := _ROR.fullmatch(value.strip().lower()))
     }
     if not wanted:
         return {}
-    found = {}
+    known: dict[str, ox.NamedNode] = {}
     for row in select(store, internal_query("sheets-ror-ids")):
         institution, ror = row.get("institution"), row.get("ror")
-        if isinstance(institution, ox.NamedNode) and isinstance(ror, ox.Literal):
-            if ror.value in wanted:
-                found[ror.value] = institution
-    return found
+        if (
+            isinstance(institution, ox.NamedNode)
+            and isinstance(ror, ox.Literal)
+            and ror.value in wanted
+        ):
+            known[ror.value] = institution
+    return known
 
 
 def entity_iri(text: str, kind: str, known: dict[str, ox.NamedNode]) -> ox.NamedNode | None:

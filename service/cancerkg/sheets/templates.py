@@ -16,6 +16,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cancerkg.errors import InputError
 from cancerkg.sheets.layout import Column, Layout, layout, mapping_text
@@ -47,7 +48,9 @@ def template(kind: str, fmt: str, store: Store | None) -> bytes:
     return write_table(chosen, [[c.example for c in chosen.columns]], fmt, store)
 
 
-def write_table(chosen: Layout, rows: Sequence[Sequence[str]], fmt: str, store: Store | None) -> bytes:
+def write_table(
+    chosen: Layout, rows: Sequence[Sequence[str]], fmt: str, store: Store | None
+) -> bytes:
     """Rows in the layout of `chosen` as CSV (UTF-8 with a BOM, so Excel reads the accents) or
     as an XLSX workbook with drop-downs and help sheets."""
     if fmt == "csv":
@@ -93,7 +96,9 @@ def _xlsx(chosen: Layout, rows: Sequence[Sequence[str]], store: Store | None) ->
                 column.name,
                 "required" if column.required else ("recommended" if column.recommended else ""),
                 column.description,
-                ", ".join(allowed) if len(allowed) <= 30 else f"see the sheet 'lists' ({len(allowed)})",
+                ", ".join(allowed)
+                if len(allowed) <= 30
+                else f"see the sheet 'lists' ({len(allowed)})",
                 column.example,
             ]
         )
@@ -110,7 +115,7 @@ def _xlsx(chosen: Layout, rows: Sequence[Sequence[str]], store: Store | None) ->
     return out.getvalue()
 
 
-def _drop_down(sheet: object, index: int, formula: str, column: Column) -> None:
+def _drop_down(sheet: Worksheet, index: int, formula: str, column: Column) -> None:
     """A list of the allowed values on the column's cells; a warning, not a stop, where a cell
     may hold several values separated by ';'."""
     rule = DataValidation(type="list", formula1=formula, allow_blank=True)
@@ -118,11 +123,10 @@ def _drop_down(sheet: object, index: int, formula: str, column: Column) -> None:
     rule.error = f"not an allowed value of {column.name}: see the sheet 'lists'"
     rule.errorTitle = column.name
     letter = column_letter(index)
-    sheet.add_data_validation(rule)  # type: ignore[attr-defined]
+    sheet.add_data_validation(rule)
     rule.add(f"{letter}2:{letter}{20_001}")
 
 
 def _help(column: Column) -> str:
     need = "Required. " if column.required else ""
     return f"{need}{column.description}"
-

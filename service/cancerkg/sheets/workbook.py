@@ -98,7 +98,7 @@ def _read_xlsx(data: bytes, filename: str) -> list[Sheet]:
     _refuse_formulas(archive, filename)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as error:  # calamine's own errors have no common base  # noqa: BLE001
+    except Exception as error:  # calamine's own errors have no common base
         raise InputError(f"{filename}: not a readable XLSX workbook ({error})") from None
     sheets = []
     for name in workbook.sheet_names:
@@ -155,7 +155,7 @@ def _refuse_formulas(archive: zipfile.ZipFile, filename: str) -> None:
         if cells:
             shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
             raise InputError(
-                f"{filename}: sheet {sheet!r} has formulas in {shown}; a submission is checked "
+                f"{filename}: sheet {sheet!r} has formulas in {shown}; a submission is checked "  # noqa: S608 (a message, not SQL)
                 "as plain values: replace the formulas by their values (copy the cells, then "
                 "Paste Special > Values only) and send it again"
             )
@@ -280,4 +280,3 @@ def column_letter(index: int) -> str:
 
 def _a1(row: int, column: int) -> str:
     return f"{column_letter(column)}{row + 1}"
-

@@ -12,9 +12,9 @@ from cancerkg.rdf.formats import (
     API_JSON,
     JSON_LD,
     TURTLE,
+    Format,
     negotiate,
 )
-from cancerkg.rdf.formats import Format
 from cancerkg.sheets.checking import sheet_report_json
 from cancerkg.sheets.workbook import XLSX_TYPE, is_spreadsheet
 from cancerkg.validation.report import as_json, render
