@@ -259,11 +259,28 @@ def test_not_a_spreadsheet(oxigraph_store: OxigraphStore) -> None:
         map_spreadsheet(b"hello", "m.xlsx", None, oxigraph_store)
 
 
-def test_100k_rows_are_refused_quickly_in_both_formats(oxigraph_store: OxigraphStore) -> None:
+def test_100k_rows_are_refused_in_both_formats(oxigraph_store: OxigraphStore) -> None:
     rows = [HEADER] + [GOOD] * 100_000
     for data, name in ((semicolon_csv(rows), "big.csv"), (xlsx(rows), "big.xlsx")):
         with pytest.raises(InputError, match="at most 20,000 rows"):
             map_spreadsheet(data, name, None, oxigraph_store)
+
+
+def test_rows_are_counted_even_where_the_sheet_hides_its_size(
+    oxigraph_store: OxigraphStore,
+) -> None:
+    """A workbook without <dimension> (or lying in it) is still refused once read."""
+    honest = zipfile.ZipFile(io.BytesIO(xlsx([HEADER] + [GOOD] * 20_001)))
+    data = io.BytesIO()
+    with zipfile.ZipFile(data, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in honest.infolist():
+            part = honest.read(item)
+            if item.filename == "xl/worksheets/sheet1.xml":
+                part = part.replace(b'<dimension ref="A1:F20002" />', b"")
+                assert b"<dimension" not in part
+            archive.writestr(item, part)
+    with pytest.raises(InputError, match="20,001 rows"):
+        map_spreadsheet(data.getvalue(), "m.xlsx", None, oxigraph_store)
 
 
 # --- templates and the round trip -------------------------------------------------------------
@@ -389,6 +406,10 @@ def test_http_validate_templates_and_annotated(serve) -> None:  # type: ignore[n
         )
         assert answer.headers["content-type"] == XLSX_TYPE
         assert load_workbook(io.BytesIO(answer.content))["memberships"]["C2"].comment is not None
+        answer = client.post(
+            "/validate", content=data, headers={"content-type": XLSX_TYPE, "accept": "text/turtle"}
+        )
+        assert answer.status_code == 200 and "sh:ValidationReport" in answer.text
         answer = client.post(
             "/validate", content=b"PK\x03\x04junk", headers={"content-type": XLSX_TYPE}
         )

@@ -40,6 +40,7 @@ MAX_MEMBERS = 10_000
 HELP_SHEETS = ("readme", "lists")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 _FORMULA = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*>(?:(?!</c>).)*?<f\b', re.DOTALL)
+_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -95,7 +96,15 @@ def read_spreadsheet(data: bytes, filename: str, media_type: str | None = None) 
 def _read_xlsx(data: bytes, filename: str) -> list[Sheet]:
     archive = _open_zip(data, filename)
     _check_zip(archive, filename)
-    _refuse_formulas(archive, filename)
+    parts = {
+        name: path
+        for name, path in _sheet_paths(archive).items()
+        if not name.strip().lower().startswith(HELP_SHEETS)
+    }
+    for path in parts.values():
+        _check_dimension(archive, path, filename)
+    for name, path in parts.items():
+        _refuse_formulas(archive, name, path, filename)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as error:  # calamine's own errors have no common base
@@ -106,8 +115,8 @@ def _read_xlsx(data: bytes, filename: str) -> list[Sheet]:
             continue
         sheet = workbook.get_sheet_by_name(name)
         _refuse_merged(sheet, name, filename)
-        if sheet.total_height > MAX_ROWS + 1:
-            raise InputError(_too_many_rows(filename, sheet.total_height - 1))
+        if sheet.height > MAX_ROWS + 1:
+            raise InputError(_too_many_rows(filename, sheet.height - 1))
         values = sheet.to_python(skip_empty_area=False)
         sheets.append(_sheet(name, [[_cell_text(v) for v in row] for row in values], filename))
     return sheets
@@ -147,18 +156,25 @@ def _check_zip(archive: zipfile.ZipFile, filename: str) -> None:
             )
 
 
-def _refuse_formulas(archive: zipfile.ZipFile, filename: str) -> None:
-    for sheet, path in _sheet_paths(archive).items():
-        if sheet.strip().lower().startswith(HELP_SHEETS):
-            continue
-        cells = [m.decode() for m in _FORMULA.findall(archive.read(path))]
-        if cells:
-            shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
-            raise InputError(
-                f"{filename}: sheet {sheet!r} has formulas in {shown}; a submission is checked "  # noqa: S608 (a message, not SQL)
-                "as plain values: replace the formulas by their values (copy the cells, then "
-                "Paste Special > Values only) and send it again"
-            )
+def _check_dimension(archive: zipfile.ZipFile, path: str, filename: str) -> None:
+    """Refuse a sheet whose declared size (<dimension ref="A1:F100001"/>, at the top of its
+    part) is over the row limit, before it is read; the rows read are counted again after."""
+    with archive.open(path) as part:
+        head = part.read(4096)
+    found = _DIMENSION.search(head)
+    if found and int(found.group(1)) > MAX_ROWS + 1:
+        raise InputError(_too_many_rows(filename, int(found.group(1)) - 1))
+
+
+def _refuse_formulas(archive: zipfile.ZipFile, sheet: str, path: str, filename: str) -> None:
+    cells = [m.decode() for m in _FORMULA.findall(archive.read(path))]
+    if cells:
+        shown = ", ".join(cells[:5]) + (f" and {len(cells) - 5} more" if len(cells) > 5 else "")
+        raise InputError(
+            f"{filename}: sheet {sheet!r} has formulas in {shown}; a submission is checked "  # noqa: S608 (a message, not SQL)
+            "as plain values: replace the formulas by their values (copy the cells, then "
+            "Paste Special > Values only) and send it again"
+        )
 
 
 def _sheet_paths(archive: zipfile.ZipFile) -> dict[str, str]:
