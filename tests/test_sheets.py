@@ -410,6 +410,17 @@ def test_http_validate_templates_and_annotated(serve) -> None:  # type: ignore[n
             "/validate", content=data, headers={"content-type": XLSX_TYPE, "accept": "text/turtle"}
         )
         assert answer.status_code == 200 and "sh:ValidationReport" in answer.text
+        page = client.post(
+            "/validation",
+            files={"file": ("members.xlsx", data, "application/octet-stream")},
+            headers={"accept": "text/html"},
+        )
+        assert (
+            page.status_code == 200
+            and "<td>chief</td>" in page.text
+            and "<td>role</td>" in page.text
+        )
+        assert "does not conform" in page.text
         answer = client.post(
             "/validate", content=b"PK\x03\x04junk", headers={"content-type": XLSX_TYPE}
         )

@@ -29,6 +29,7 @@ from cancerkg.store.protocol import Store, select
 SHEET = "https://w3id.org/cancerkg/sheets#"
 _ROW_TYPE = ox.NamedNode(SHEET + "Row")
 _TRACE = ox.NamedNode("http://www.w3.org/ns/prov#wasDerivedFrom")
+_ROR_ID = ox.NamedNode("https://w3id.org/cancerkg/ontology#rorId")
 _RDF_TYPE = ox.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
 _ROR = re.compile(r"(?:https?://ror\.org/)?(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})")
 _SERIAL = re.compile(r"[0-9]{5}(\.[0-9]+)?")
@@ -104,11 +105,15 @@ def map_spreadsheet(
             f"(templates: cancerkg template {'|'.join(KINDS)})"
         )
     problems = [p for t in tables for p in _cell_problems(t)]
-    functions = _functions(store, tables)
+    known = _known_ror_ids(store, tables)
+    functions = _functions(known)
     triples: list[ox.Triple] = []
     rows_of: dict[ox.NamedNode | ox.BlankNode, list[tuple[MappedTable, int]]] = {}
-    for table in tables:
+    # Institutions first: a membership row may name by its ROR id an institution that a row of
+    # the same workbook adds.
+    for table in sorted(tables, key=lambda t: KINDS.index(t.layout.kind)):
         produced, traced = _run(table, functions)
+        known.update(_ror_ids(produced))
         triples.extend(produced)
         for node, row in traced:
             rows_of.setdefault(node, []).append((table, row))
@@ -261,10 +266,8 @@ def _split(value: str, separator: str | None) -> list[str]:
     return [part.strip() for part in value.split(separator) if part.strip()]
 
 
-def _functions(store: Store, tables: list[MappedTable]) -> dict[ox.NamedNode, Function]:
-    """sheet:slug, sheet:entity and sheet:known-ror, with the ROR ids of the sheet matched
-    against the published graph once."""
-    known = _known_ror_ids(store, tables)
+def _functions(known: dict[str, ox.NamedNode]) -> dict[ox.NamedNode, Function]:
+    """sheet:slug, sheet:entity and sheet:known-ror; `known`: institutions by ROR id."""
 
     def known_ror(term: ox.Literal) -> ox.NamedNode | None:
         found = _ROR.fullmatch(term.value.strip().lower())
@@ -305,6 +308,16 @@ def _known_ror_ids(store: Store, tables: list[MappedTable]) -> dict[str, ox.Name
         ):
             known[ror.value] = institution
     return known
+
+
+def _ror_ids(triples: list[ox.Triple]) -> dict[str, ox.NamedNode]:
+    return {
+        t.object.value: t.subject
+        for t in triples
+        if t.predicate == _ROR_ID
+        and isinstance(t.object, ox.Literal)
+        and isinstance(t.subject, ox.NamedNode)
+    }
 
 
 def entity_iri(text: str, kind: str, known: dict[str, ox.NamedNode]) -> ox.NamedNode | None:

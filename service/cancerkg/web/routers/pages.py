@@ -23,6 +23,7 @@ from cancerkg.graph.stats import compute_stats
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.rdf.iris import checked_iri
+from cancerkg.sheets.workbook import is_spreadsheet
 from cancerkg.store.protocol import Store, select
 from cancerkg.validation.submission import format_for_name, parse_submission
 from cancerkg.web.bodies import read_form
@@ -35,7 +36,7 @@ from cancerkg.web.render import (
     render,
     script_json,
 )
-from cancerkg.web.validating import validate_in_worker
+from cancerkg.web.validating import validate_in_worker, validate_sheet_in_worker
 from cancerkg.web.views import form_arguments
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -154,6 +155,11 @@ async def validation_submit(request: Request) -> Response:
     form = await read_form(request)
     text, fmt = form.fields.get("text", ""), form.fields.get("format", "auto")
     try:
+        if form.name and is_spreadsheet(form.name, form.media_type):
+            sheet, _ = await validate_sheet_in_worker(
+                request, form.data, form.name, form.media_type, False
+            )
+            return render(request, "validation.html", report=None, sheet=sheet, error=None, text="")
         if form.name:  # an uploaded file wins over pasted text
             data, name = form.data, form.name
             chosen = form.format if fmt == "auto" and form.format else None

@@ -7,6 +7,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends
 from fastapi.responses import Response
+from starlette.concurrency import run_in_threadpool
 
 from cancerkg.errors import NotFoundError
 from cancerkg.sheets.layout import KINDS
@@ -34,8 +35,9 @@ async def get_template(name: str, store: Annotated[Store, Depends(get_store)]) -
             f"no template {name!r}; there are {', '.join(f'{k}.csv, {k}.xlsx' for k in KINDS)}"
         )
     disposition = f'attachment; filename="{kind}.{fmt}"'
+    # openpyxl builds the workbook in pure Python: off the event loop.
     return Response(
-        template(kind, fmt, store),
+        await run_in_threadpool(template, kind, fmt, store),
         media_type=MEDIA_TYPES[fmt],
         headers={"Content-Disposition": disposition},
     )
