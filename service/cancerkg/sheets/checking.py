@@ -53,7 +53,9 @@ def validate_spreadsheet(
 def check_mapped(mapped: MappedSheet, store: Store) -> SheetReport:
     """Validate an already mapped spreadsheet (the inbox keeps the MappedSheet to store it)."""
     report = validate_submission(mapped.triples, store)
-    located = [p for result in report.results for p in _locate(result, mapped)]
+    # Results name their focus node as shown to people; index the rows the same way once.
+    rows_of = {show(to_rdflib(node)) or "": rows for node, rows in mapped.rows_of.items()}
+    located = [p for result in report.results for p in _locate(result, rows_of, mapped)]
     problems = _merge(mapped.problems + _duplicates(mapped), located)
     rows = sum(len(t.cells) for t in mapped.tables)
     return SheetReport(mapped.filename, problems, report, rows, len(mapped.triples))
@@ -81,15 +83,12 @@ def _duplicates(mapped: MappedSheet) -> list[Problem]:
     return found
 
 
-def _locate(result: Result, mapped: MappedSheet) -> list[Problem]:
+def _locate(
+    result: Result, rows_of: dict[str, list[tuple[MappedTable, int]]], mapped: MappedSheet
+) -> list[Problem]:
     """The rows a result's focus node comes from; its column by the path, else by the shape
     (node-level rules such as 'ends before it begins'); else the row as a whole."""
-    rows = [
-        (table, row)
-        for node, found in mapped.rows_of.items()
-        if show(to_rdflib(node)) == result.focus
-        for table, row in found
-    ]
+    rows = rows_of.get(result.focus, [])
     if not rows:
         return [
             Problem(

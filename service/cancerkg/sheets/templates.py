@@ -107,7 +107,7 @@ def _xlsx(chosen: Layout, rows: Sequence[Sequence[str]], store: Store | None) ->
             lists.cell(row=1, column=list_column + 1, value=column.name).font = Font(bold=True)
             for n, value in enumerate(allowed, start=2):
                 lists.cell(row=n, column=list_column + 1, value=value)
-            _drop_down(sheet, index, f"=lists!${letter}$2:${letter}${len(allowed) + 1}", column)
+            _drop_down(sheet, index, f"lists!${letter}$2:${letter}${len(allowed) + 1}", column)
             list_column += 1
     readme.column_dimensions["C"].width = 80
     out = io.BytesIO()
