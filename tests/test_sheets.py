@@ -10,9 +10,9 @@ import zipfile
 from pathlib import Path
 
 import httpx
+import pyoxigraph as ox
 import pytest
 from openpyxl import Workbook, load_workbook
-from rdflib import Graph
 
 from cancerkg.errors import InputError, UnsupportedMediaTypeError
 from cancerkg.sheets.checking import render_sheet_report, validate_spreadsheet
@@ -306,51 +306,80 @@ def test_templates_come_from_the_shapes(oxigraph_store: OxigraphStore) -> None:
             assert report.conforms(), render_sheet_report(report, "text")
 
 
-def flat(graph_triples: list) -> set[tuple[str, str, str]]:  # type: ignore[type-arg]
-    """(subject, path, value) with blank nodes followed, so two mappings compare exactly."""
-    g = Graph()
-    from cancerkg.validation.engine import to_graph
-
-    g = to_graph(graph_triples)
-    out = set()
+def flat(triples: list[ox.Triple]) -> set[tuple[str, str, str]]:
+    """(subject IRI, path through blank nodes, value): two graphs with fresh blank nodes (the
+    membership periods) compare triple by triple."""
+    out: set[tuple[str, str, str]] = set()
+    by_subject: dict[object, list[ox.Triple]] = {}
+    for t in triples:
+        by_subject.setdefault(t.subject, []).append(t)
 
     def walk(node: object, path: str, subject: str) -> None:
-        for p, o in g.predicate_objects(node):
-            step = f"{path}/{p}" if path else str(p)
-            if type(o).__name__ == "BNode":
-                walk(o, step, subject)
+        for t in by_subject.get(node, []):
+            step = f"{path}/{t.predicate.value}" if path else t.predicate.value
+            if isinstance(t.object, ox.BlankNode):
+                walk(t.object, step, subject)
             else:
-                out.add((subject, step, str(o)))
+                out.add((subject, step, t.object.value))
 
-    for s in {s for s in g.subjects() if type(s).__name__ != "BNode"}:
-        walk(s, "", str(s))
+    for subject in by_subject:
+        if isinstance(subject, ox.NamedNode):
+            walk(subject, "", subject.value)
     return out
 
 
+PUBLISHED = """CONSTRUCT { ?m ?p ?o . ?o ?p2 ?o2 . ?o2 ?p3 ?o3 } WHERE {
+  ?m <http://www.w3.org/ns/org#organization> <https://w3id.org/cancerkg/id/network/euracan> ;
+     ?p ?o .
+  OPTIONAL { ?o ?p2 ?o2 FILTER(isBlank(?o)) OPTIONAL { ?o2 ?p3 ?o3 FILTER(isBlank(?o2)) } }
+}"""
+
+
 def test_round_trip_the_diff_is_exactly_the_edit(oxigraph_store: OxigraphStore) -> None:
+    from cancerkg.store.protocol import construct
+
     exported = export_memberships(oxigraph_store, "euracan", "xlsx")
-    before = map_spreadsheet(exported, "euracan.xlsx", None, oxigraph_store)
     assert validate_spreadsheet(exported, "euracan.xlsx", None, oxigraph_store).conforms()
+    before = flat(map_spreadsheet(exported, "euracan.xlsx", None, oxigraph_store).triples)
+    # The export says what the graph says, for everything the template has a column for.
+    published = flat(construct(oxigraph_store, PUBLISHED))
+    paths = {path for _, path, _ in before}
+    assert before == {t for t in published if t[1] in paths}
+
     book = load_workbook(io.BytesIO(exported))
     sheet = book["memberships"]
-    assert sheet["C1"].value == "role*"
-    old_role = sheet["C2"].value
-    sheet["C2"] = "affiliated-partner"
-    out = io.BytesIO()
-    book.save(out)
-    after = map_spreadsheet(out.getvalue(), "euracan.xlsx", None, oxigraph_store)
-    removed, added = (
-        flat(before.triples) - flat(after.triples),
-        flat(after.triples) - flat(before.triples),
+    assert [c.value for c in sheet[1]] == [
+        "institution*",
+        "network*",
+        "role*",
+        "start",
+        "end",
+        "source*",
+    ]
+    row = next(r for r in sheet.iter_rows(min_row=2) if r[2].value == "full-member" and r[3].value)
+    row[2].value = "affiliated-partner"
+    old_start, row[3].value = row[3].value, "2018-06-30"
+    edited = io.BytesIO()
+    book.save(edited)
+    after = flat(map_spreadsheet(edited.getvalue(), "euracan.xlsx", None, oxigraph_store).triples)
+
+    subject = f"https://w3id.org/cancerkg/id/membership/euracan--{row[0].value}"
+    role, start = (
+        "http://www.w3.org/ns/org#role",
+        (
+            "http://www.w3.org/ns/org#memberDuring/http://www.w3.org/2006/time#hasBeginning/"
+            "http://www.w3.org/2006/time#inXSD" + ("gYear" if len(old_start) == 4 else "Date")
+        ),
     )
-    member = sheet["A2"].value
-    subject = f"https://w3id.org/cancerkg/id/membership/euracan--{member}"
-    role = "http://www.w3.org/ns/org#role"
-    assert added == {(subject, role, "https://w3id.org/cancerkg/id/role/affiliated-partner")}
-    assert removed == {
-        (subject, role, f"https://w3id.org/cancerkg/id/role/{r.strip()}")
-        for r in old_role.split(";")
-    } - {next(iter(added))[1:]}
+    assert before - after == {
+        (subject, role, "https://w3id.org/cancerkg/id/role/full-member"),
+        (subject, start, old_start),
+    }
+    new_start = start.replace("inXSDgYear", "inXSDDate")
+    assert after - before == {
+        (subject, role, "https://w3id.org/cancerkg/id/role/affiliated-partner"),
+        (subject, new_start, "2018-06-30"),
+    }
 
 
 def test_every_networks_export_validates(oxigraph_store: OxigraphStore) -> None:
