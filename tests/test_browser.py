@@ -127,6 +127,30 @@ def test_validation_page_shows_the_error(browser: Any, site: str, tmp_path: Path
     shoot(browser, "validation")
 
 
+def test_validation_page_lists_a_spreadsheets_problems(
+    browser: Any, site: str, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+    from selenium.webdriver.common.by import By
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "memberships"
+    sheet.append(["institution", "network", "role", "start", "end", "source"])
+    sheet.append(["gustave-roussy", "euracan", "chief", "2025-13-01", "", "https://euracan.eu/"])
+    submission = tmp_path / "members.xlsx"
+    book.save(submission)
+    browser.get(site + "/validation")
+    wait_for(browser, "#upload").send_keys(str(submission))
+    browser.find_element(By.ID, "validate").click()
+    report = wait_for(browser, "#report")
+    assert "does not conform" in report.text
+    cells = [row.text for row in report.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert any("role" in row and "chief" in row for row in cells)
+    assert any("start" in row and "2025-13-01" in row for row in cells)
+    shoot(browser, "validation-spreadsheet")
+
+
 def test_sparql_editor_runs_a_query(browser: Any, site: str) -> None:
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait

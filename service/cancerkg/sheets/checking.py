@@ -170,7 +170,8 @@ def _text(report: SheetReport, fail_on: str) -> str:
     counts = report.counts()
     summary = ", ".join(f"{n} {s.lower()}{'s' if n != 1 else ''}" for s, n in counts.items())
     verdict = "conforms" if report.conforms(fail_on) else "does not conform"
-    lines = [f"{report.filename}: {verdict} ({report.rows} rows): {summary}"]
+    rows = f"{report.rows} row{'s' if report.rows != 1 else ''}"
+    lines = [f"{report.filename}: {verdict} ({rows}): {summary}"]
     lines += [f"{p.severity.upper():<9} {describe(p)}" for p in report.problems]
     return "\n".join(lines) + "\n"
 
