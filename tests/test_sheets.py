@@ -250,6 +250,48 @@ def test_a_zip_bomb_is_refused_before_inflating(oxigraph_store: OxigraphStore) -
         map_spreadsheet(data.getvalue(), "m.xlsx", None, oxigraph_store)
 
 
+def rewritten(data: bytes, part: str, change: object) -> bytes:
+    """The workbook `data` with one part changed by `change(bytes) -> bytes`."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        for item in source.infolist():
+            content = source.read(item)
+            archive.writestr(item, change(content) if item.filename == part else content)  # type: ignore[operator]
+    return out.getvalue()
+
+
+def test_broken_and_hostile_workbooks_get_one_message(oxigraph_store: OxigraphStore) -> None:
+    good = xlsx([HEADER, GOOD])
+    laughs = (
+        b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+        b'<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+    )
+    hostile = rewritten(good, "xl/workbook.xml", lambda x: laughs + x.split(b"?>", 1)[-1])
+    garbled = rewritten(good, "xl/worksheets/sheet1.xml", lambda x: x[: len(x) // 2])
+    for data in (hostile, garbled, good[: len(good) - 200]):
+        with pytest.raises(InputError, match="m.xlsx: not a"):
+            map_spreadsheet(data, "m.xlsx", None, oxigraph_store)
+
+
+def test_formulas_are_found_with_a_namespace_prefix(oxigraph_store: OxigraphStore) -> None:
+    def prefixed(xml: bytes) -> bytes:
+        xml = xml.replace(b'<worksheet xmlns="', b'<x:worksheet xmlns:x="')
+        xml = xml.replace(b"</worksheet>", b"</x:worksheet>")
+        for tag in (b"sheetData", b"row", b"c", b"is", b"t", b"dimension"):
+            xml = xml.replace(b"<" + tag + b">", b"<x:" + tag + b">")
+            xml = xml.replace(b"<" + tag + b" ", b"<x:" + tag + b" ")
+            xml = xml.replace(b"</" + tag + b">", b"</x:" + tag + b">")
+        return xml.replace(
+            b'<x:c r="D2" t="inlineStr"><x:is><x:t>2017-03-01</x:t></x:is>',
+            b'<x:c r="D2"><x:f>TODAY()</x:f>',
+        )
+
+    data = rewritten(xlsx([HEADER, GOOD]), "xl/worksheets/sheet1.xml", prefixed)
+    with pytest.raises(InputError, match="formulas in D2"):
+        map_spreadsheet(data, "m.xlsx", None, oxigraph_store)
+
+
 def test_not_a_spreadsheet(oxigraph_store: OxigraphStore) -> None:
     with pytest.raises(UnsupportedMediaTypeError, match="97-2003"):
         map_spreadsheet(

@@ -8,6 +8,7 @@ import io
 from collections import defaultdict
 from pathlib import PurePath
 
+from defusedxml import DefusedXmlException
 from openpyxl import Workbook, load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
@@ -34,7 +35,7 @@ def annotated_copy(
     else:
         try:
             book = load_workbook(io.BytesIO(data))
-        except (InvalidFileException, KeyError, OSError) as error:
+        except (InvalidFileException, KeyError, OSError, ValueError, DefusedXmlException) as error:
             raise InputError(f"{filename}: cannot annotate this workbook ({error})") from None
     by_cell: dict[tuple[str, str], list[Problem]] = defaultdict(list)
     for problem in report.problems:

@@ -16,12 +16,14 @@ import datetime as dt
 import io
 import re
 import zipfile
+import zlib
 from collections.abc import Sequence
+from xml.etree.ElementTree import ParseError
 from dataclasses import dataclass
 from pathlib import PurePath
 
 import python_calamine
-from defusedxml import ElementTree
+from defusedxml import DefusedXmlException, ElementTree
 
 from cancerkg.errors import InputError, UnsupportedMediaTypeError
 
@@ -39,8 +41,12 @@ MAX_MEMBERS = 10_000
 # Sheets of a template that hold help, not data.
 HELP_SHEETS = ("readme", "lists")
 _OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-_FORMULA = re.compile(rb'<c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*>(?:(?!</c>).)*?<f\b', re.DOTALL)
-_DIMENSION = re.compile(rb'<dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
+# A cell with a formula: <c r="D2" ...><f>TODAY()</f><v>...</v></c>, with or without a namespace
+# prefix (<x:c>, as some writers put it).
+_FORMULA = re.compile(
+    rb'<(?:\w+:)?c\b[^>]*\br="([A-Z]+[0-9]+)"[^>]*>(?:(?!</(?:\w+:)?c>).)*?<(?:\w+:)?f\b', re.DOTALL
+)
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\s+ref="[A-Z]+[0-9]+:[A-Z]+([0-9]+)"')
 _MAIN_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _REL_NS = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 
@@ -96,6 +102,24 @@ def read_spreadsheet(data: bytes, filename: str, media_type: str | None = None) 
 def _read_xlsx(data: bytes, filename: str) -> list[Sheet]:
     archive = _open_zip(data, filename)
     _check_zip(archive, filename)
+    try:
+        return _read_checked(archive, data, filename)
+    except (
+        zipfile.BadZipFile,
+        zlib.error,
+        EOFError,
+        KeyError,
+        ParseError,
+        DefusedXmlException,
+        python_calamine.CalamineError,
+    ) as error:
+        raise InputError(
+            f"{filename}: not a readable XLSX workbook ({type(error).__name__}: {error}); open "
+            "it in Excel or LibreOffice and save it again as .xlsx"
+        ) from None
+
+
+def _read_checked(archive: zipfile.ZipFile, data: bytes, filename: str) -> list[Sheet]:
     parts = {
         name: path
         for name, path in _sheet_paths(archive).items()
@@ -105,10 +129,7 @@ def _read_xlsx(data: bytes, filename: str) -> list[Sheet]:
         _check_dimension(archive, path, filename)
     for name, path in parts.items():
         _refuse_formulas(archive, name, path, filename)
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
-    except Exception as error:  # calamine's own errors have no common base
-        raise InputError(f"{filename}: not a readable XLSX workbook ({error})") from None
+    workbook = python_calamine.CalamineWorkbook.from_filelike(io.BytesIO(data))
     sheets = []
     for name in workbook.sheet_names:
         if name.strip().lower().startswith(HELP_SHEETS):
