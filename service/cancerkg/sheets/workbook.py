@@ -18,9 +18,9 @@ import re
 import zipfile
 import zlib
 from collections.abc import Sequence
-from xml.etree.ElementTree import ParseError
 from dataclasses import dataclass
 from pathlib import PurePath
+from xml.etree.ElementTree import ParseError
 
 import python_calamine
 from defusedxml import DefusedXmlException, ElementTree
