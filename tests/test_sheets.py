@@ -270,7 +270,7 @@ def test_broken_and_hostile_workbooks_get_one_message(oxigraph_store: OxigraphSt
     hostile = rewritten(good, "xl/workbook.xml", lambda x: laughs + x.split(b"?>", 1)[-1])
     garbled = rewritten(good, "xl/worksheets/sheet1.xml", lambda x: x[: len(x) // 2])
     for data in (hostile, garbled, good[: len(good) - 200]):
-        with pytest.raises(InputError, match="m.xlsx: not a"):
+        with pytest.raises(InputError, match=r"m\.xlsx: not a"):
             map_spreadsheet(data, "m.xlsx", None, oxigraph_store)
 
 
