@@ -20,7 +20,7 @@ from rdflib.namespace import SH
 from rdflib.term import Node
 
 from cancerkg.build.sources import knowledge_root
-from cancerkg.errors import InputError
+from cancerkg.errors import BuildError, InputError
 from cancerkg.rdf.iris import ID_PREFIXES, PREFIXES
 from cancerkg.validation.engine import load_shapes
 from cancerkg.validation.report import show_path
@@ -102,7 +102,13 @@ def _read(path: Path) -> str:
 
 @cache
 def _layout(kind: str, root: Path) -> Layout:
-    metadata = json.loads(_read(root / FOLDER / f"{kind}.json"))
+    path = root / FOLDER / f"{kind}.json"
+    if not path.is_file():
+        raise BuildError(
+            f"no spreadsheet mapping {path}: the sources folder ({root}) needs a {FOLDER}/ "
+            "folder like the one cancerkg ships (CANCERKG_SOURCES)"
+        )
+    metadata = json.loads(_read(path))
     schema = metadata["tableSchema"]
     facts = _shape_facts(load_shapes(root), _expand(metadata["ckg:targetClass"]))
     columns = tuple(_column(spec, facts) for spec in schema["columns"])
