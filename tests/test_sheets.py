@@ -144,6 +144,21 @@ def test_bad_cells_are_reported_by_row_and_column(oxigraph_store: OxigraphStore)
     assert date.cell == "D3" and "xsd:date" in date.message
 
 
+def test_a_name_that_makes_an_existing_slug_is_named(oxigraph_store: OxigraphStore) -> None:
+    rows = [
+        ["name", "type", "city", "country", "source"],
+        ["Gustave Roussy", "CancerCentre", "Villejuif", "FRA", "https://www.gustaveroussy.fr/"],
+    ]
+    report = validate_spreadsheet(xlsx(rows, "institutions"), "i.xlsx", None, oxigraph_store)
+    warning = next(p for p in report.problems if "already has" in p.message)
+    assert (warning.row, warning.column, warning.severity) == (2, "name", "Warning")
+    assert "write its id (gustave-roussy)" in warning.message
+    rows[0].insert(0, "id")
+    rows[1].insert(0, "gustave-roussy")
+    report = validate_spreadsheet(xlsx(rows, "institutions"), "i.xlsx", None, oxigraph_store)
+    assert not any("already has" in p.message for p in report.problems)
+
+
 def test_duplicate_rows_are_named(oxigraph_store: OxigraphStore) -> None:
     report = validate_spreadsheet(xlsx([HEADER, GOOD, GOOD]), "m.xlsx", None, oxigraph_store)
     (warning,) = [p for p in report.problems if p.severity == "Warning"]

@@ -8,11 +8,14 @@ import json
 from collections import Counter
 from dataclasses import dataclass
 
+import pyoxigraph as ox
+
 from cancerkg.errors import InputError
+from cancerkg.named_queries.binding import filled_internal_query
 from cancerkg.rdf.iris import ID_PREFIXES, PREFIXES
 from cancerkg.sheets.mapping import MappedSheet, MappedTable, Problem, map_spreadsheet
 from cancerkg.store.memory import to_rdflib
-from cancerkg.store.protocol import Store
+from cancerkg.store.protocol import Store, select
 from cancerkg.validation.engine import validate_submission
 from cancerkg.validation.report import FAIL_ON, SEVERITIES, Report, Result, show
 
@@ -56,7 +59,7 @@ def check_mapped(mapped: MappedSheet, store: Store) -> SheetReport:
     # Results name their focus node as shown to people; index the rows the same way once.
     rows_of = {show(to_rdflib(node)) or "": rows for node, rows in mapped.rows_of.items()}
     located = [p for result in report.results for p in _locate(result, rows_of, mapped)]
-    problems = _merge(mapped.problems + _duplicates(mapped), located)
+    problems = _merge(mapped.problems + _duplicates(mapped) + _named_like(mapped, store), located)
     rows = sum(len(t.cells) for t in mapped.tables)
     return SheetReport(mapped.filename, problems, report, rows, len(mapped.triples))
 
@@ -80,6 +83,45 @@ def _duplicates(mapped: MappedSheet) -> list[Problem]:
                     show(to_rdflib(node)),
                 )
             )
+    return found
+
+
+def _named_like(mapped: MappedSheet, store: Store) -> list[Problem]:
+    """Institutions rows with neither id nor ROR id whose name makes the slug of an institution
+    the graph already has: the row replaces that institution's description, which is right for
+    a correction and wrong for a namesake."""
+    candidates = {
+        node: (table, row)
+        for node, rows in mapped.rows_of.items()
+        for table, row in rows[:1]
+        if isinstance(node, ox.NamedNode)
+        and table.layout.kind == "institutions"
+        and not {"id", "ror"} & table.cells[row].keys()
+    }
+    if not candidates:
+        return []
+    query = filled_internal_query("sheets-existing", {"entity": list(candidates)})
+    found = []
+    for answer in select(store, query):
+        node = answer.get("entity")
+        if not isinstance(node, ox.NamedNode) or node not in candidates:
+            continue
+        table, row = candidates[node]
+        shown = show(to_rdflib(node))
+        found.append(
+            Problem(
+                table.sheet,
+                row,
+                "name",
+                table.cell_ref(row, "name"),
+                table.cells[row].get("name"),
+                f"makes the IRI of an institution the graph already has ({shown}): this row "
+                f"replaces its description; write its id ({str(node.value).rsplit('/', 1)[-1]}) "
+                "to say so, or another id for a different institution",
+                "Warning",
+                shown,
+            )
+        )
     return found
 
 
