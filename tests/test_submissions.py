@@ -304,3 +304,55 @@ def test_concurrent_stewards_lose_nothing_and_one_reviewer_wins(
             "SELECT count(*) FROM events WHERE submission = ? AND status = 'accepted'", (target,)
         ).fetchone()[0]
     assert decided == 1
+
+
+def test_a_spreadsheet_is_received_and_reported_by_row_and_column(
+    server: Server, inbox: Inbox, tmp_path: Path
+) -> None:
+    """A network office sends its XLSX: stored as sent, mapped to RDF on receipt, its problems
+    reported by sheet, row and column; accepted, it is published as the RDF it maps to."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "memberships"
+    sheet.append(["institution", "network", "role", "start", "end", "source"])
+    sheet.append(["eb-house-austria", "euracan", "full-member", "2025-01-01", "", SOURCE])
+    good = tmp_path / "members.xlsx"
+    book.save(good)
+    sheet.append(["gustave-roussy", "euracan", "chief", "2025-13-01", "", SOURCE])
+    bad = tmp_path / "members-bad.xlsx"
+    book.save(bad)
+    auth = {"Authorization": f"Bearer {inbox.euracan}"}
+
+    def upload(path: Path) -> dict[str, object]:
+        answer = httpx.post(
+            server.url + "/submissions",
+            files={"file": (path.name, path.read_bytes())},
+            headers=auth,
+            timeout=60,
+        )
+        assert answer.status_code == 202, answer.text
+        return settled(server.url, inbox.euracan, answer.json()["id"])
+
+    wrong = upload(bad)
+    assert wrong["status"] == "invalid"
+    problems = wrong["report"]["problems"]  # type: ignore[index]
+    assert any(p["row"] == 3 and p["column"] == "start" for p in problems)
+    assert any(p["row"] == 3 and p["column"] == "role" for p in problems)
+    right = upload(good)
+    assert right["status"] == "valid", right["report"]
+    original = get(server.url, inbox.euracan, f"/submissions/{right['id']}/file")
+    assert original.content == good.read_bytes()
+    said = get(server.url, inbox.reviewer, f"/submissions/{right['id']}/changes").json()
+    assert any("EURACAN" in s["text"] for s in said["sentences"]), said
+    unreadable = httpx.post(
+        server.url + "/submissions",
+        files={"file": ("members.xlsx", b"PK\x03\x04 not really a workbook")},
+        headers=auth,
+    )
+    assert unreadable.status_code == 400
+
+
+SOURCE = "https://example.org/euracan-members-2025"

@@ -23,6 +23,7 @@ from cancerkg.submissions.inbox import (
     Submission,
     list_submissions,
     submission_body,
+    submission_rdf,
 )
 from cancerkg.validation.submission import parse_submission
 
@@ -56,7 +57,11 @@ def write_accepted(store_dir: Path, submission: Submission) -> Path:
 
 
 def submission_triples(store_dir: Path, submission: Submission) -> list[ox.Triple]:
-    """The triples a submission's stored bytes hold (they parsed when it was received)."""
+    """The triples a submission holds: its RDF as sent, or what its spreadsheet was mapped to
+    when it was received (both parsed when it arrived)."""
+    mapped = submission_rdf(store_dir, submission.id)
+    if mapped is not None:
+        return parse_submission(mapped, ox.RdfFormat.N_TRIPLES, name=submission.filename)
     fmt = ox.RdfFormat.from_media_type(submission.media_type) or ox.RdfFormat.TURTLE
     body = submission_body(store_dir, submission.id)
     return parse_submission(body, fmt, name=submission.filename)

@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS submissions (
     filename TEXT NOT NULL,
     media_type TEXT NOT NULL,
     body BLOB NOT NULL,
+    rdf BLOB,
     sha256 TEXT NOT NULL,
     note TEXT NOT NULL DEFAULT '',
     received_at TEXT NOT NULL,
@@ -120,6 +121,9 @@ def _prepare(connection: sqlite3.Connection) -> None:
                 == 0
             ):
                 connection.executescript(SCHEMA)
+            columns = {row[1] for row in connection.execute("PRAGMA table_info(submissions)")}
+            if "rdf" not in columns:  # an inbox made before spreadsheets were taken
+                connection.execute("ALTER TABLE submissions ADD COLUMN rdf BLOB")
             return
         except sqlite3.OperationalError as error:
             if "locked" not in str(error) or attempt == 49:

@@ -80,14 +80,16 @@ def receive(
     body: bytes,
     scopes: tuple[str, ...],
     note: str = "",
+    rdf: bytes | None = None,
 ) -> Submission:
-    """Store a submission; when this returns, it is on disk (the commit fsyncs the WAL)."""
+    """Store a submission; when this returns, it is on disk (the commit fsyncs the WAL). `rdf`
+    is what a spreadsheet was mapped to on receipt (N-Triples); the sheet is kept as `body`."""
     identifier, at = new_id(), now()
     with connect(store_dir) as db, write(db):
         db.execute(
             "INSERT INTO submissions (id, token_id, steward, organisation, scopes, filename,"
-            " media_type, body, sha256, note, received_at, status, updated_at)"
-            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            " media_type, body, rdf, sha256, note, received_at, status, updated_at)"
+            " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 identifier,
                 sender.token_id,
@@ -97,6 +99,7 @@ def receive(
                 filename,
                 media_type,
                 body,
+                rdf,
                 hashlib.sha256(body).hexdigest(),
                 note[:MAX_REASON],
                 at,
@@ -131,6 +134,15 @@ def submission_body(store_dir: Path, identifier: str) -> bytes:
     if row is None:
         raise NotFoundError(f"no submission {identifier!r}")
     return bytes(row["body"])
+
+
+def submission_rdf(store_dir: Path, identifier: str) -> bytes | None:
+    """The N-Triples a spreadsheet submission was mapped to (None for an RDF submission)."""
+    with connect(store_dir) as db:
+        row = db.execute("SELECT rdf FROM submissions WHERE id = ?", (identifier,)).fetchone()
+    if row is None:
+        raise NotFoundError(f"no submission {identifier!r}")
+    return bytes(row["rdf"]) if row["rdf"] is not None else None
 
 
 def submission_report(store_dir: Path, identifier: str) -> dict[str, Any] | None:

@@ -19,20 +19,24 @@ import contextlib
 import logging
 import sys
 from pathlib import Path
+from typing import Any
 
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
+from cancerkg.endpoint.jobs import VALIDATION_ADVICE, Call
 from cancerkg.endpoint.workers import QueryRunner, start_runner
 from cancerkg.errors import CancerKGError
 from cancerkg.settings import Settings
+from cancerkg.sheets.checking import sheet_report_json
+from cancerkg.sheets.workbook import is_spreadsheet
 from cancerkg.store.open import open_store
 from cancerkg.store.protocol import Store
 from cancerkg.store.releases import CURRENT
 from cancerkg.submissions import inbox
 from cancerkg.submissions.accepted import submission_triples
 from cancerkg.validation.report import as_json
-from cancerkg.web.validating import validate_with
+from cancerkg.web.validating import check_sheet, validate_with
 
 logger = logging.getLogger("cancerkg.inbox")
 WATCH_SECONDS = 2.0
@@ -99,14 +103,24 @@ class InboxWorker:
     async def _validate_one(self, identifier: str) -> None:
         try:
             submission = await run_in_threadpool(inbox.get_submission, self.store_dir, identifier)
-            triples = await run_in_threadpool(submission_triples, self.store_dir, submission)
-            report = await validate_with(self.app.state.runner, self.settings, triples)
+            if is_spreadsheet(submission.filename, submission.media_type):
+                conforms, report = await self._check_sheet(submission)
+            else:
+                triples = await run_in_threadpool(submission_triples, self.store_dir, submission)
+                checked = await validate_with(self.app.state.runner, self.settings, triples)
+                conforms, report = checked.conforms(), as_json(checked)
         except CancerKGError as error:
             await run_in_threadpool(inbox.record_failure, self.store_dir, identifier, error.message)
             return
-        await run_in_threadpool(
-            inbox.record_report, self.store_dir, identifier, report.conforms(), as_json(report)
-        )
+        await run_in_threadpool(inbox.record_report, self.store_dir, identifier, conforms, report)
+
+    async def _check_sheet(self, submission: inbox.Submission) -> tuple[bool, dict[str, Any]]:
+        """A spreadsheet's report by sheet, row and column, as POST /validate gives it."""
+        body = await run_in_threadpool(inbox.submission_body, self.store_dir, submission.id)
+        arguments = (body, submission.filename, submission.media_type, False)
+        job = Call(check_sheet, arguments, VALIDATION_ADVICE, self.settings.validation_timeout)
+        report, _ = await self.app.state.runner.run(job)
+        return report.conforms(), sheet_report_json(report)
 
     async def _publish_loop(self) -> None:
         while True:

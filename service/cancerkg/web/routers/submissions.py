@@ -9,14 +9,18 @@ background (web/inbox_worker.py), and the status URL shows its report when it is
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Annotated, Any
 
+import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import JSONResponse, RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from cancerkg.errors import CancerKGError, InputError
+from cancerkg.sheets.mapping import map_spreadsheet
+from cancerkg.sheets.workbook import XLSX_TYPE, is_spreadsheet
 from cancerkg.store.protocol import Store
 from cancerkg.submissions import inbox
 from cancerkg.submissions.inbox import ACCEPTED, REJECTED, Submission
@@ -25,6 +29,7 @@ from cancerkg.submissions.scope import check_scope
 from cancerkg.submissions.tokens import Principal, authenticate
 from cancerkg.validation.submission import parse_submission
 from cancerkg.web.auth import COOKIE, principal, reader
+from cancerkg.web.bodies import Submission as Received
 from cancerkg.web.bodies import read_body, read_form, read_submission
 from cancerkg.web.deps import get_store
 from cancerkg.web.negotiation import prefers_html
@@ -62,11 +67,9 @@ STATUSES = (
 )
 async def send(request: Request, sender: Sender, store: StoreDep, note: str = "") -> Response:
     received = await read_submission(request)
-    triples, fmt = body_document(received)
     note = note or received.fields.get("note", "")
-    submission = await _receive(
-        request, sender, store, triples, received.data, fmt, received.name, note
-    )
+    document = await _document(received, store)
+    submission = await _receive(request, sender, store, document, received.data, note)
     body = _summary(request, submission)
     return JSONResponse(body, status_code=202, headers={"Location": body["url"]})
 
@@ -188,40 +191,63 @@ async def send_from_page(request: Request, store: StoreDep) -> Response:
     sender = await principal(request)
     form = await read_form(request)
     try:
-        data, fmt, name = form_document(form)
-        triples = parse_submission(data, fmt, name=name)
+        if form.name and is_spreadsheet(form.name, form.media_type):
+            document = await _document(form, store)
+            data = form.data
+        else:
+            data, fmt, name = form_document(form)
+            document = Document(parse_submission(data, fmt, name=name), fmt.media_type, name)
         note = form.fields.get("note", "")
-        submission = await _receive(request, sender, store, triples, data, fmt, name, note)
+        submission = await _receive(request, sender, store, document, data, note)
     except CancerKGError as failure:
         found = await run_in_threadpool(inbox.list_submissions, _store_dir(request), sender, ())
         return _inbox_page(request, sender, found, failure.message, failure.http_status)
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
 
 
+@dataclass(frozen=True)
+class Document:
+    """What a submission says: its triples, its media type and name, and for a spreadsheet the
+    N-Triples it was mapped to (kept beside the sheet itself)."""
+
+    triples: list[ox.Triple]
+    media_type: str
+    name: str
+    mapped: bytes | None = None
+
+
+async def _document(received: Received, store: Store) -> Document:
+    """RDF parsed, or a spreadsheet read and mapped against the published graph (its file
+    refused with the same messages as /validate when it cannot be read)."""
+    if received.format is None and is_spreadsheet(received.name, received.media_type):
+        mapped = await run_in_threadpool(
+            map_spreadsheet, received.data, received.name, received.media_type, store
+        )
+        media = received.media_type or XLSX_TYPE
+        rdf = ox.serialize(mapped.triples, format=ox.RdfFormat.N_TRIPLES)
+        return Document(mapped.triples, media, received.name, rdf)
+    triples, fmt = body_document(received)
+    return Document(triples, fmt.media_type, received.name)
+
+
 async def _receive(
-    request: Request,
-    sender: Principal,
-    store: Store,
-    triples: list[Any],
-    data: bytes,
-    fmt: Any,
-    name: str,
-    note: str = "",
+    request: Request, sender: Principal, store: Store, document: Document, data: bytes, note: str
 ) -> Submission:
     """Check the scope, store the submission durably, start its validation."""
-    if not triples:
-        raise InputError(f"{name}: the submission holds no triples")
-    await run_in_threadpool(check_scope, sender, triples, store)
+    if not document.triples:
+        raise InputError(f"{document.name}: the submission holds no triples")
+    await run_in_threadpool(check_scope, sender, document.triples, store)
     scopes = sender.scopes if not sender.is_reviewer else ("*",)
     submission = await run_in_threadpool(
         lambda: inbox.receive(
             _store_dir(request),
             sender,
-            filename=name,
-            media_type=fmt.media_type,
+            filename=document.name,
+            media_type=document.media_type,
             body=data,
             scopes=scopes,
             note=note,
+            rdf=document.mapped,
         )
     )
     request.app.state.inbox.wake_validation()
