@@ -32,6 +32,7 @@ FORMATS = {
     "application/ld+json": ("JSON-LD", "JSON_LD"),
 }
 VOID_PATH = ".well-known/void"
+DCAT_BYTE_SIZE = "http://www.w3.org/ns/dcat#byteSize"
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,7 @@ def describe_dataset(store: Store, release: ReleaseInfo, base_url: str) -> list[
     triples += _construct(store, "dcat-dataset", _dataset_bindings(release, base_url))
     for dump in release.dumps:
         triples += _construct(store, "dcat-distribution", _dump_bindings(dump, release, base_url))
+        triples.append(_byte_size(dump))
     return list(dict.fromkeys(triples))  # the CONSTRUCTs overlap on shared nodes
 
 
@@ -111,11 +113,10 @@ def _dump_bindings(dump: DumpFile, release: ReleaseInfo, base_url: str) -> dict[
     label, file_type = FORMATS.get(dump.media_type, (dump.media_type, "RDF"))
     bindings: dict[str, Term] = {
         "dataset": ox.NamedNode(DATASET),
-        "distribution": ox.NamedNode(f"{DATASET}#dump-{dump.name}"),
+        "distribution": _distribution(dump),
         "download": ox.NamedNode(f"{base_url}dumps/{dump.name}"),
         "mediaType": ox.NamedNode(IANA + dump.media_type),
         "format": ox.NamedNode(FILE_TYPE + file_type),
-        "size": ox.Literal(str(dump.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
         "checksum": ox.NamedNode(f"{DATASET}#dump-{dump.name}-sha256"),
         "hex": ox.Literal(dump.sha256, datatype=ox.NamedNode(XSD + "hexBinary")),
         "title": ox.Literal(f"cancerkg dump, {label}", language="en"),
@@ -125,6 +126,17 @@ def _dump_bindings(dump: DumpFile, release: ReleaseInfo, base_url: str) -> dict[
     if release.built_at:
         bindings["modified"] = _datetime(release.built_at)
     return bindings
+
+
+def _byte_size(dump: DumpFile) -> ox.Triple:
+    """dcat:byteSize typed xsd:nonNegativeInteger as DCAT-AP requires; written here rather than in
+    the CONSTRUCT because pyoxigraph canonicalises a bound xsd:nonNegativeInteger to xsd:integer."""
+    size = ox.Literal(str(dump.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))
+    return ox.Triple(_distribution(dump), ox.NamedNode(DCAT_BYTE_SIZE), size)
+
+
+def _distribution(dump: DumpFile) -> ox.NamedNode:
+    return ox.NamedNode(f"{DATASET}#dump-{dump.name}")
 
 
 def _datetime(value: str) -> ox.Literal:
