@@ -83,6 +83,19 @@ def ontology(request: Request, store: StoreDep, extension: str = "") -> Response
     )
 
 
+@router.api_route(
+    "/ontology/{version}", methods=["GET"], summary="A version of the ontology (its owl:versionIRI)"
+)
+@router.api_route("/ontology/{version}", methods=["HEAD"], include_in_schema=False)
+def ontology_version(request: Request, store: StoreDep, version: str) -> Response:
+    """The ontology document at its version IRI; only the version the graph holds answers."""
+    stem, extension = split_extension(version)
+    iri = _path_iri(f"{ONTOLOGY_IRI}/{stem}")
+    if not describe.is_ontology_version(store, iri):
+        raise NotFoundError(f"no ontology version <{iri}> is published here (see /ontology)")
+    return ontology(request, store, extension.extension if extension else "")
+
+
 @router.api_route("/shapes", methods=["GET"], summary="The SHACL shapes (HTML or RDF)")
 @router.api_route("/shapes", methods=["HEAD"], include_in_schema=False)
 @router.api_route("/shapes.{extension}", methods=["GET"], include_in_schema=False)
