@@ -20,7 +20,6 @@ from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL
 
 from cancerkg.rdf.iris import BASE, ONTOLOGY_IRI
-
 from support import skip_or_fail
 
 CHECKER = Path(__file__).parent / "java" / "OwlProfileCheck.java"
@@ -41,7 +40,13 @@ def test_ontology_is_owl2_dl(root: Path, tmp_path: Path) -> None:
         timeout=300,
     )
     run = subprocess.run(
-        [java, "-cp", f"{HERMIT_JAR}:{tmp_path}", "OwlProfileCheck", str(root / "ontology" / "cancerkg.ttl")],
+        [
+            java,
+            "-cp",
+            f"{HERMIT_JAR}:{tmp_path}",
+            "OwlProfileCheck",
+            str(root / "ontology" / "cancerkg.ttl"),
+        ],
         capture_output=True,
         text=True,
         timeout=300,
