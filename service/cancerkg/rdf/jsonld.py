@@ -56,13 +56,12 @@ def to_jsonld(
     """The triples as a JSON-LD document of the given form; the node `first` (the resource a
     document is about) leads. A compacted document refers to its context by `context_url`."""
     nquads = ox.serialize(list(triples), format=ox.RdfFormat.N_TRIPLES) or b""
-    options = {"format": "application/n-quads", "useNativeTypes": profile == "compacted"}
-    expanded: list[dict[str, Any]] = jsonld.from_rdf(nquads.decode("utf-8"), options)
+    parsing = {"format": "application/n-quads", "useNativeTypes": profile == "compacted"}
+    expanded: list[dict[str, Any]] = jsonld.from_rdf(nquads.decode("utf-8"), parsing)
     if profile == "expanded":
         return _first(expanded, "@id", first)
-    compacted: dict[str, Any] = jsonld.compact(
-        expanded, context, {"documentLoader": _refuse_remote, "compactArrays": True}
-    )
+    options = {"documentLoader": _refuse_remote, "skipExpansion": True}  # from_rdf expanded it
+    compacted: dict[str, Any] = jsonld.compact(expanded, context, options)
     compacted["@context"] = context_url
     if "@graph" in compacted:
         compacted["@graph"] = _first(compacted["@graph"], "id", first)
