@@ -25,6 +25,7 @@ RANKS = {
     "build": 3,
     "named_queries": 4,
     "validation": 4,
+    "submissions": 6,
     "graph": 5,
     "endpoint": 6,
     "web": 7,

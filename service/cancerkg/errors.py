@@ -177,3 +177,24 @@ class ValidationEngineError(CancerKGError):
     kind = "validation failed"
     exit_code = 2
     http_status = 500
+
+
+class AuthenticationError(InputError):
+    """A write without a valid token (none, unknown, malformed or revoked)."""
+
+    kind = "unauthorised"
+    http_status = 401
+
+
+class ForbiddenError(InputError):
+    """A token that is valid but may not do this (outside its scope, or not a reviewer)."""
+
+    kind = "forbidden"
+    http_status = 403
+
+
+class ConflictError(InputError):
+    """A change that does not fit the current state (e.g. accepting an invalid submission)."""
+
+    kind = "conflict"
+    http_status = 409

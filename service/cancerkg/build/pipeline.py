@@ -17,8 +17,10 @@ import pyoxigraph as ox
 from cancerkg import __version__
 from cancerkg.build.dumps import write_dumps
 from cancerkg.build.inference import infer
+from cancerkg.build.search_index import SEARCH_INDEX, write_search_index
 from cancerkg.build.sources import (
     SourceFile,
+    accepted_sources,
     fingerprint,
     knowledge_root,
     rdf_sources,
@@ -64,12 +66,13 @@ def build(
     """Build the store under `store_dir` from the knowledge folders, unless it is up to date."""
     started = time.monotonic()
     root = root or knowledge_root()
-    digest = fingerprint(root)
+    accepted = accepted_sources(store_dir)
+    digest = fingerprint(root, accepted)
     current = releases.current_release(store_dir)
     if current is not None and current.fingerprint == digest and not force:
         triples = current.manifest().triples
         return BuildResult(current, False, triples, time.monotonic() - started)
-    sources = rdf_sources(root)
+    sources = rdf_sources(root) + accepted
     if not sources:
         raise BuildError(f"no RDF sources under {root}")
     workspace = releases.new_workspace(store_dir, digest)
@@ -81,6 +84,8 @@ def build(
     summarised = summarise(store, summary_files(root))
     _progress(report, "summarising", 1, 1)
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    write_search_index(store, release.path / SEARCH_INDEX)
+    _progress(report, "search index", 1, 1)
     dumps = write_dumps(store, release.dist)
     _progress(report, "dumps", 1, 1)
     store.flush()

@@ -21,7 +21,17 @@ from cancerkg.store.protocol import Store
 from cancerkg.web import errors, render
 from cancerkg.web.caching import add_compression
 from cancerkg.web.headers import TRUNCATED
-from cancerkg.web.routers import api, dumps, health, linked_data, pages, sparql, validate
+from cancerkg.web.inbox_worker import InboxWorker
+from cancerkg.web.routers import (
+    api,
+    dumps,
+    health,
+    linked_data,
+    pages,
+    sparql,
+    submissions,
+    validate,
+)
 
 logger = logging.getLogger("cancerkg.web")
 
@@ -34,9 +44,14 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.store = store or open_store(settings)
         app.state.runner = await start_runner(settings, store)
+        app.state.inbox = InboxWorker(
+            app, settings, swap_releases=store is None and settings.backend != "remote"
+        )
+        await app.state.inbox.start()
         try:
             yield
         finally:
+            await app.state.inbox.close()
             await app.state.runner.close()
             app.state.store.close()
 
@@ -55,12 +70,17 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         CORSMiddleware,
         allow_origins=["*"],
         allow_methods=["GET", "POST"],
+        # Bearer tokens, never cookies, cross origins: a page elsewhere cannot write with a
+        # signed-in steward's cookie (web/auth.py).
+        allow_credentials=False,
         allow_headers=["*"],
         expose_headers=[TRUNCATED],
     )
     app.include_router(health.router)
     app.include_router(api.build_router())
     app.include_router(validate.router)
+    app.include_router(submissions.router)
+    app.include_router(submissions.pages)
     app.include_router(sparql.router)
     app.include_router(dumps.router)
     app.include_router(pages.router)

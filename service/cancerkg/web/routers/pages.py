@@ -9,25 +9,29 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
+from cancerkg.endpoint.jobs import Call
+from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import CancerKGError
 from cancerkg.graph import describe
 from cancerkg.graph.completeness import completeness
 from cancerkg.graph.describe import Link
+from cancerkg.graph.relations import search_answer
+from cancerkg.graph.search import search_index
 from cancerkg.graph.stats import compute_stats
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.rdf.iris import checked_iri
 from cancerkg.store.protocol import Store, select
-from cancerkg.validation.submission import format_for_name, parse_submission
+from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_form
 from cancerkg.web.caching import conditional
-from cancerkg.web.deps import get_store
+from cancerkg.web.deps import get_runner, get_store
 from cancerkg.web.headers import truncation_headers
 from cancerkg.web.named import run_named
 from cancerkg.web.render import (
@@ -35,10 +39,12 @@ from cancerkg.web.render import (
     render,
     script_json,
 )
-from cancerkg.web.validating import validate_in_worker
+from cancerkg.web.search import search_index_of
+from cancerkg.web.validating import form_document, validate_in_worker
 from cancerkg.web.views import form_arguments
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+SEARCH_PAGE_LIMIT = 50
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -71,6 +77,25 @@ def _home_page(request: Request, store: StoreDep) -> Response:
         stats=stats,
         queries=queries[:6],
         query_count=len(queries),
+    )
+
+
+@router.get("/search")
+async def search_page(
+    request: Request, runner: Annotated[QueryRunner, Depends(get_runner)], q: str = ""
+) -> Response:
+    """Results of the search box: the release's full-text index, else label search in SPARQL."""
+    text = q.strip()[:200]
+    results: list[dict[str, str]] = []
+    if text:
+        index = search_index_of(request)
+        if index is not None:
+            results = await run_in_threadpool(search_index, index, text, None, SEARCH_PAGE_LIMIT)
+        else:
+            answer = await runner.run(Call(search_answer, (text, None)))
+            results = answer["results"][:SEARCH_PAGE_LIMIT]
+    return render(
+        request, "search.html", search_text=text, results=results, limit=SEARCH_PAGE_LIMIT
     )
 
 
@@ -152,15 +177,9 @@ async def validation_submit(request: Request) -> Response:
     """Validate a pasted or uploaded submission and show the report grouped by focus node: the
     same path as POST /validate (body read with its size limit, SHACL off the event loop)."""
     form = await read_form(request)
-    text, fmt = form.fields.get("text", ""), form.fields.get("format", "auto")
+    text = form.fields.get("text", "")
     try:
-        if form.name:  # an uploaded file wins over pasted text
-            data, name = form.data, form.name
-            chosen = form.format if fmt == "auto" and form.format else None
-            chosen = chosen or format_for_name(fmt, Path(name))
-        else:
-            data, name = text.encode("utf-8"), "pasted text"
-            chosen = format_for_name("turtle" if fmt == "auto" else fmt, None)
+        data, chosen, name = form_document(form)
         submission = parse_submission(data, chosen, name=name)
         report = await validate_in_worker(request, submission)
     except CancerKGError as failure:

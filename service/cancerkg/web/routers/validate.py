@@ -7,7 +7,6 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import JSONResponse, Response
 
-from cancerkg.errors import InputError, UnsupportedMediaTypeError
 from cancerkg.rdf.formats import (
     API_JSON,
     JSON_LD,
@@ -15,9 +14,8 @@ from cancerkg.rdf.formats import (
     negotiate,
 )
 from cancerkg.validation.report import as_json, render
-from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_submission
-from cancerkg.web.validating import validate_in_worker
+from cancerkg.web.validating import body_document, validate_in_worker
 
 # The report as JSON (ours, the default), or as a SHACL report graph in Turtle or JSON-LD.
 REPORT_FORMATS = (API_JSON, TURTLE, JSON_LD)
@@ -36,17 +34,7 @@ router = APIRouter(tags=["validation"])
     "by Accept. `fail_on=warning` also blocks on warnings.",
 )
 async def validate(request: Request, fail_on: str = "violation") -> Response:
-    received = await read_submission(request)
-    if received.format is None:
-        if not received.data and not received.name:
-            raise InputError(
-                "the multipart form has no file; send the submission in a field `file`"
-            )
-        raise UnsupportedMediaTypeError(
-            f"{received.name}: cannot tell its RDF format; name the file .ttl, .jsonld, .nt, .rdf,"
-            " .trig or .nq, or send it with its media type"
-        )
-    submission = parse_submission(received.data, received.format, name=received.name)
+    submission, _ = body_document(await read_submission(request))
     # pyshacl is CPU-bound: keep the event loop free for other requests (/health, /sparql)
     report = await validate_in_worker(request, submission)
     chosen = negotiate(request.headers.get("accept"), REPORT_FORMATS, fallback=True)[0]
