@@ -149,9 +149,9 @@ def main() -> int:
         "cancerkg ships SQLite FTS5: it is in Python's standard library (no new dependency), "
         "the index is one immutable file beside the release, and the searches people type "
         "(a word's start, a name, an acronym, an identifier) answer in about a millisecond. "
-        "tantivy answers every search here faster still, common prefixes included, but adds a "
-        "native wheel to the service for a difference users do not see at this size; it stays "
-        "the way forward if the index grows past this. Common prefixes (`uni`, `a`) are the "
+        "tantivy answers most searches here faster still (all but the one-letter one), but adds "
+        "a native wheel to the service for a difference users do not see at this size; it "
+        "stays the way forward if the index grows past this. Common prefixes (`uni`, `a`) are the "
         "slow case for FTS5: thousands of matches, taken in the index's static order (shorter "
         "names first) rather than scored; typo tolerance is a table of one-letter deletions "
         "(SymSpell).",

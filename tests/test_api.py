@@ -42,7 +42,7 @@ def test_each_query_is_its_own_openapi_operation(client: TestClient) -> None:
         operation = spec["paths"][f"/api/queries/{name}"]["get"]
         assert operation["summary"] == query.title
         documented = {p["name"] for p in operation.get("parameters", [])}
-        assert {p.name for p in query.parameters} | {"format"} == documented
+        assert {p.name for p in query.parameters} | {"format", "limit", "offset"} == documented
 
 
 def test_query_as_json(client: TestClient) -> None:

@@ -518,8 +518,11 @@ def diff(
     if list_all or old is None or new is None:
         if not list_all:
             raise InputError("name OLD and NEW (versions or dump files), or use --list")
-        for listed in list_versions(settings.store_dir):
+        listed_versions = list_versions(settings.store_dir)
+        for listed in listed_versions:
             out.print(f"{listed.version}  {listed.built_at}  {listed.triples:,} triples")
+        if not listed_versions:
+            err.print(f"no releases in {settings.store_dir}; run `cancerkg build`")
         return
     before, after = read_side(old, settings.store_dir), read_side(new, settings.store_dir)
     changes = changes_between(before.quads, after.quads)
@@ -532,6 +535,28 @@ def diff(
         triples = changeset_triples(changes, None, after.iri, None)
         sys.stdout.buffer.write(serialize(triples, rdf))
     sys.stdout.flush()
+
+
+@app.command()
+def assets(
+    force: Annotated[
+        bool, typer.Option("--force", help="Fetch again even where a copy is present.")
+    ] = False,
+) -> None:
+    """Fetch the pinned browser code of /editor, /docs and /redoc from the npm registry (sha512
+    checked); `pip install .` normally bundles it already."""
+    from cancerkg.web import browser_assets
+
+    for pin in browser_assets.pins().values():
+        found = None if force else browser_assets.locate(pin)
+        if found is not None:
+            err.print(f"{pin.package}@{pin.version}: present in {found}", soft_wrap=True)
+            continue
+        folder = browser_assets.cache_root() / pin.name
+        browser_assets.fetch(pin, folder)
+        err.print(
+            f"{pin.package}@{pin.version}: fetched into {folder} (sha512 checked)", soft_wrap=True
+        )
 
 
 @app.command()

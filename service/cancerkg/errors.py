@@ -198,3 +198,12 @@ class ConflictError(InputError):
 
     kind = "conflict"
     http_status = 409
+
+
+class AssetError(CancerKGError):
+    """A browser asset (the SPARQL editor, the API docs) could not be fetched or failed its
+    integrity check."""
+
+    kind = "browser asset unavailable"
+    exit_code = 1
+    http_status = 503

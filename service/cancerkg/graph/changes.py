@@ -18,6 +18,7 @@ prov:wasAttributedTo, dcterms:identifier - a submission's graph carries its subm
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
@@ -40,7 +41,7 @@ from cancerkg.rdf.iris import (
 )
 from cancerkg.rdf.terms import term_text
 
-DERIVED_GRAPHS = frozenset({INFERRED_GRAPH, SUMMARY_GRAPH})
+DERIVED_GRAPHS = frozenset({ox.NamedNode(INFERRED_GRAPH), ox.NamedNode(SUMMARY_GRAPH)})
 CS = "http://purl.org/vocab/changeset/schema#"
 MEMBERSHIP = ox.NamedNode(ORG + "Membership")
 MEMBER = ox.NamedNode(ORG + "member")
@@ -70,13 +71,13 @@ class Snapshot:
 
     @classmethod
     def of(cls, quads: Iterable[ox.Quad]) -> Snapshot:
-        asserted = (q for q in quads if _graph_name(q.graph_name) not in DERIVED_GRAPHS)
+        asserted = [q for q in quads if q.graph_name not in DERIVED_GRAPHS]
         canon = Canonicaliser()
         kept = frozenset(canon.canonical(asserted))
-        by_subject: dict[Subject, list[ox.Quad]] = {}
+        by_subject: defaultdict[Subject, list[ox.Quad]] = defaultdict(list)
         for quad in kept:
-            by_subject.setdefault(quad.subject, []).append(quad)  # type: ignore[arg-type]
-        return cls(kept, by_subject, canon.parents)
+            by_subject[quad.subject].append(quad)  # type: ignore[index]
+        return cls(kept, dict(by_subject), canon.parents)
 
     def objects(self, subject: Subject, predicate: ox.NamedNode) -> list[Node]:
         return [q.object for q in self.by_subject.get(subject, ()) if q.predicate == predicate]  # type: ignore[misc]
@@ -256,7 +257,7 @@ class Changes:
         rest_added, rest_removed = list(added), list(removed)
         for new_label, old_label in _relabelled(subject, added, removed):
             was, now = term_text(old_label.object), term_text(new_label.object)
-            text = f"label of {name} changed from {was!r} to {now!r}"
+            text = f'label of {name} changed from "{was}" to "{now}"'
             yield Sentence(text, "label", subject, (new_label,), (old_label,))
             rest_added.remove(new_label)
             rest_removed.remove(old_label)

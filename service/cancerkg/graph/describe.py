@@ -95,11 +95,6 @@ def exists(store: Store, iri: str) -> bool:
     return ask(store, internal_query("describe-exists"), substitutions=_bind(iri))
 
 
-def is_ontology_version(store: Store, iri: str) -> bool:
-    """Whether `iri` is the owl:versionIRI of an ontology in the graph."""
-    return ask(store, internal_query("describe-ontology-version"), substitutions=_bind(iri))
-
-
 def describe(store: Store, iri: str) -> list[ox.Triple]:
     """The linked-data description: outgoing and incoming triples, neighbours' labels, and the
     blank nodes the resource owns."""

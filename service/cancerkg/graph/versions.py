@@ -20,17 +20,20 @@ import pyoxigraph as ox
 
 from cancerkg.errors import InputError, NotFoundError
 from cancerkg.graph.changes import Changes, changes_between, changeset_triples
+from cancerkg.graph.describe import ONTOLOGY_GRAPHS
 from cancerkg.graph.void import DumpFile, ReleaseInfo, describe_distribution, published_info
-from cancerkg.rdf.iris import BASE, DATASET, DCTERMS, RDF_TYPE, XSD
+from cancerkg.internal_queries import internal_query
+from cancerkg.rdf.iris import BASE, DATASET, DCTERMS, ONTOLOGY_IRI, OWL, RDF_TYPE, XSD
 from cancerkg.rdf.parsing import format_for_path, parse_bytes
 from cancerkg.rdf.terms import Term
 from cancerkg.store import releases
 from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.store.protocol import Store, select
 
 DCAT = "http://www.w3.org/ns/dcat#"
 RELEASES_IRI = BASE + "releases"
 N_QUADS_DUMP = "cancerkg.nq.gz"
-CHANGES_KEPT = 8
+CHANGES_KEPT = 4  # each holds both sides in memory (tens of MB at 60k quads)
 
 
 @dataclass(frozen=True)
@@ -207,6 +210,36 @@ def version_triples(version: Version, base_url: str) -> list[ox.Triple]:
             version.built_at,
         )
     return triples
+
+
+def ontology_version(store: Store) -> str | None:
+    """The owl:versionIRI of the ontology in the served release."""
+    value = select(store, internal_query("ontology-version")).value("version")
+    return value.value if isinstance(value, ox.NamedNode) else None
+
+
+def past_ontology(store_dir: Path, version_iri: str) -> list[ox.Triple] | None:
+    """The ontology graphs of the newest release whose ontology has this owl:versionIRI (read
+    from its dump), or None when no release had it."""
+    stated = ox.Quad(
+        ox.NamedNode(ONTOLOGY_IRI),
+        ox.NamedNode(OWL + "versionIRI"),
+        ox.NamedNode(version_iri),
+        ox.NamedNode(ONTOLOGY_GRAPHS + "cancerkg"),
+    )
+    for version in list_versions(store_dir):
+        quads = version_quads(store_dir, version.version)
+        if stated in quads:
+            triples = (
+                q.triple for q in quads if str(q.graph_name).startswith(f"<{ONTOLOGY_GRAPHS}")
+            )
+            return list(dict.fromkeys(triples))
+    return None
+
+
+def _in_ontology(quad: ox.Quad) -> bool:
+    graph = quad.graph_name
+    return isinstance(graph, ox.NamedNode) and graph.value.startswith(ONTOLOGY_GRAPHS)
 
 
 def _version(published: releases.Published) -> Version:

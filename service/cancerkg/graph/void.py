@@ -112,6 +112,8 @@ def _dataset_bindings(release: ReleaseInfo, base_url: str) -> dict[str, Term]:
     }
     if release.built_at:
         bindings["modified"] = _datetime(release.built_at)
+    if release.dist is not None:  # a local release: its version IRI dereferences
+        bindings["currentVersion"] = ox.NamedNode(f"{DATASET}/{release.version}")
     return bindings
 
 

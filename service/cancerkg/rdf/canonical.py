@@ -44,17 +44,21 @@ class Canonicaliser:
     def canonical(self, quads: Iterable[ox.Quad]) -> list[ox.Quad]:
         """The quads with every blank node relabelled by its digest."""
         listed = list(quads)
-        for quad in listed:
-            graph = quad.graph_name
-            if isinstance(quad.subject, ox.BlankNode):
-                key = (graph, quad.subject)
-                self.outgoing.setdefault(key, []).append((quad.predicate.value, quad.object))  # type: ignore[arg-type]
-            if isinstance(quad.object, ox.BlankNode):
-                key = (graph, quad.object)
-                self.incoming.setdefault(key, []).append((quad.subject, quad.predicate))  # type: ignore[arg-type]
-        if not self.outgoing and not self.incoming:
-            return listed
-        return [self._relabel(quad) for quad in listed]
+        blank = ox.BlankNode
+        # `type(...) is` rather than isinstance: this runs once per quad of a whole release.
+        with_blank_nodes = [
+            i for i, q in enumerate(listed) if type(q.subject) is blank or type(q.object) is blank
+        ]
+        for index in with_blank_nodes:
+            quad = listed[index]
+            graph, subject, obj = quad.graph_name, quad.subject, quad.object
+            if isinstance(subject, ox.BlankNode):
+                self.outgoing.setdefault((graph, subject), []).append((quad.predicate.value, obj))  # type: ignore[arg-type]
+            if isinstance(obj, ox.BlankNode):
+                self.incoming.setdefault((graph, obj), []).append((subject, quad.predicate))  # type: ignore[arg-type]
+        for index in with_blank_nodes:  # most quads have none: they are kept as they are
+            listed[index] = self._relabel(listed[index])
+        return listed
 
     def _relabel(self, quad: ox.Quad) -> ox.Quad:
         graph = quad.graph_name

@@ -35,6 +35,15 @@ async def principal(request: Request) -> Principal:
     return authenticate(settings.store_dir, cookie)
 
 
+async def reader(request: Request) -> Principal | None:
+    """Like `principal` for reading pages: None when the request carries no token at all, so a
+    browser can be sent to the sign-in page instead of an error."""
+    has_header = request.headers.get("authorization", "").lower().startswith("bearer ")
+    if not has_header and not request.cookies.get(COOKIE):
+        return None
+    return await principal(request)
+
+
 def same_origin(request: Request) -> bool:
     """Whether a browser says the request comes from a page of this server."""
     origin = request.headers.get("origin") or request.headers.get("referer")

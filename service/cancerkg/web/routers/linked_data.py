@@ -20,12 +20,11 @@ from cancerkg.graph import describe, void
 from cancerkg.named_queries.catalog import named_query
 from cancerkg.rdf.formats import JSON_LD, Format
 from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES, checked_iri
-from cancerkg.rdf.results import serialize
 from cancerkg.store.protocol import Store
 from cancerkg.web import errors, jsonld, render, views
 from cancerkg.web.caching import Validators, conditional, current_release
 from cancerkg.web.deps import get_store
-from cancerkg.web.negotiation import negotiate, split_extension
+from cancerkg.web.negotiation import negotiate, rdf_response, split_extension
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -104,19 +103,6 @@ def ontology(request: Request, store: StoreDep, extension: str = "") -> Response
     )
 
 
-@router.api_route(
-    "/ontology/{version}", methods=["GET"], summary="A version of the ontology (its owl:versionIRI)"
-)
-@router.api_route("/ontology/{version}", methods=["HEAD"], include_in_schema=False)
-def ontology_version(request: Request, store: StoreDep, version: str) -> Response:
-    """The ontology document at its version IRI; only the version the graph holds answers."""
-    stem, extension = split_extension(version)
-    iri = _path_iri(f"{ONTOLOGY_IRI}/{stem}")
-    if not describe.is_ontology_version(store, iri):
-        raise NotFoundError(f"no ontology version <{iri}> is published here (see /ontology)")
-    return ontology(request, store, extension.extension if extension else "")
-
-
 @router.api_route("/shapes", methods=["GET"], summary="The SHACL shapes (HTML or RDF)")
 @router.api_route("/shapes", methods=["HEAD"], include_in_schema=False)
 @router.api_route("/shapes.{extension}", methods=["GET"], include_in_schema=False)
@@ -193,15 +179,6 @@ def describe_resource(
         return rdf_response(request, describe.describe(store, iri), representation, iri)
 
     return conditional(request, build)
-
-
-def rdf_response(
-    request: Request, triples: list[ox.Triple], representation: Format, about: str
-) -> Response:
-    """The triples in the representation chosen; JSON-LD compacted (or expanded) about `about`."""
-    if representation == JSON_LD:
-        return jsonld.jsonld_response(request, triples, about)
-    return Response(serialize(triples, representation.name), media_type=representation.content_type)
 
 
 def _document(

@@ -24,7 +24,7 @@ from cancerkg.submissions.review import accept, reject, submission_changes
 from cancerkg.submissions.scope import check_scope
 from cancerkg.submissions.tokens import Principal, authenticate
 from cancerkg.validation.submission import parse_submission
-from cancerkg.web.auth import COOKIE, principal
+from cancerkg.web.auth import COOKIE, principal, reader
 from cancerkg.web.bodies import read_body, read_form, read_submission
 from cancerkg.web.deps import get_store
 from cancerkg.web.negotiation import prefers_html
@@ -36,6 +36,7 @@ router = APIRouter(tags=["submissions"])
 pages = APIRouter(include_in_schema=False)
 
 Sender = Annotated[Principal, Depends(principal)]
+Reader = Annotated[Principal | None, Depends(reader)]
 StoreDep = Annotated[Store, Depends(get_store)]
 STATUSES = (
     inbox.RECEIVED,
@@ -71,7 +72,10 @@ async def send(request: Request, sender: Sender, store: StoreDep, note: str = ""
 
 
 @router.get("/submissions", summary="List submissions (a steward's own; all for a reviewer)")
-async def list_all(request: Request, viewer: Sender, status: str = "") -> Response:
+async def list_all(request: Request, signed_in: Reader, status: str = "") -> Response:
+    viewer = _signed_in(request, signed_in)
+    if isinstance(viewer, Response):
+        return viewer
     wanted = tuple(s for s in status.split(",") if s)
     if unknown := [s for s in wanted if s not in STATUSES]:
         raise InputError(f"unknown status {', '.join(unknown)}; use: {', '.join(STATUSES)}")
@@ -82,7 +86,10 @@ async def list_all(request: Request, viewer: Sender, status: str = "") -> Respon
 
 
 @router.get("/submissions/{identifier}", summary="A submission: status, report, history")
-async def show(request: Request, identifier: str, viewer: Sender) -> Response:
+async def show(request: Request, identifier: str, signed_in: Reader) -> Response:
+    viewer = _signed_in(request, signed_in)
+    if isinstance(viewer, Response):
+        return viewer
     details = await run_in_threadpool(_details, request, identifier, viewer)
     if prefers_html(request.headers.get("accept")):
         submission: Submission = details["submission"]
@@ -219,6 +226,15 @@ async def _receive(
     )
     request.app.state.inbox.wake_validation()
     return submission
+
+
+def _signed_in(request: Request, viewer: Principal | None) -> Principal | Response:
+    """The reader, or for a browser without a token the sign-in page (401 for programs)."""
+    if viewer is not None:
+        return viewer
+    if prefers_html(request.headers.get("accept")):
+        return RedirectResponse("/inbox", status_code=303)
+    return authenticate(_store_dir(request), None)  # raises the 401 with its advice
 
 
 def _details(request: Request, identifier: str, viewer: Principal) -> dict[str, Any]:

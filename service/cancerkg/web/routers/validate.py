@@ -5,8 +5,9 @@ standard sh:ValidationReport in Turtle or JSON-LD when Accept asks for it."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse, Response
 
+from cancerkg.errors import MethodNotAllowedError
 from cancerkg.rdf.formats import (
     API_JSON,
     JSON_LD,
@@ -15,12 +16,23 @@ from cancerkg.rdf.formats import (
 )
 from cancerkg.validation.report import as_json, render
 from cancerkg.web.bodies import read_submission
+from cancerkg.web.negotiation import prefers_html
 from cancerkg.web.validating import body_document, validate_in_worker
 
 # The report as JSON (ours, the default), or as a SHACL report graph in Turtle or JSON-LD.
 REPORT_FORMATS = (API_JSON, TURTLE, JSON_LD)
 
 router = APIRouter(tags=["validation"])
+
+
+@router.get("/validate", include_in_schema=False)
+def validate_page(request: Request) -> Response:
+    """A person who types /validate gets the form (/validation); a program learns to POST."""
+    if prefers_html(request.headers.get("accept")):
+        return RedirectResponse("/validation", status_code=303, headers={"Vary": "Accept"})
+    raise MethodNotAllowedError(
+        "GET /validate: POST a submission to validate it; the form for people is at /validation"
+    )
 
 
 @router.post(
