@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -90,13 +91,40 @@ def connect(store_dir: Path) -> Iterator[sqlite3.Connection]:
         raise InputError(f"cannot open the inbox database {path}: {error}") from None
     try:
         connection.row_factory = sqlite3.Row
-        connection.execute("PRAGMA journal_mode=WAL")
-        connection.execute("PRAGMA synchronous=FULL")
-        connection.execute("PRAGMA foreign_keys=ON")
-        connection.executescript(SCHEMA)
+        try:
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute("PRAGMA foreign_keys=ON")
+            _prepare(connection)
+        except sqlite3.Error as error:
+            raise InputError(
+                f"cannot use the inbox database {path}: {error}; the store folder must be "
+                "writable for submissions"
+            ) from None
         yield connection
     finally:
         connection.close()
+
+
+def _prepare(connection: sqlite3.Connection) -> None:
+    """WAL mode and the tables, once per database. Switching the journal mode takes an exclusive
+    lock that SQLite does not wait for, so several processes opening a new inbox at once (the
+    service, `cancerkg tokens`) retry instead of failing."""
+    for attempt in range(50):
+        try:
+            if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+                connection.execute("PRAGMA journal_mode=WAL")
+            if (
+                connection.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE name = 'publications'"
+                ).fetchone()[0]
+                == 0
+            ):
+                connection.executescript(SCHEMA)
+            return
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) or attempt == 49:
+                raise
+            time.sleep(0.1)
 
 
 @contextmanager

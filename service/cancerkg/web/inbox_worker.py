@@ -60,8 +60,13 @@ class InboxWorker:
         ]
         if self.swap_releases:
             self._tasks.append(asyncio.create_task(self._watch_loop()))
+        try:
+            waiting = await run_in_threadpool(inbox.accepted_unpublished, self.store_dir)
+        except CancerKGError as error:  # e.g. a read-only store: serving goes on, writes fail
+            logger.warning("submissions are unavailable: %s", error.message)
+            return
         self.wake_validation()
-        if await run_in_threadpool(inbox.accepted_unpublished, self.store_dir):
+        if waiting:
             self.wake_publisher()
 
     def wake_validation(self) -> None:
