@@ -1,5 +1,6 @@
 """The dataset description conforms to DCAT-AP 3.0.0: the official SHACL shapes (SEMICeu/DCAT-AP,
-releases/3.0.0/shacl/dcat-ap-SHACL.ttl), run by pyshacl over what the live service answers.
+releases/3.0.0/shacl/dcat-ap-SHACL.ttl), run by pyshacl over what the live service answers: the
+dataset, its catalogue and VoID, the release catalogue and the served release's version.
 
 The shapes are not in the repository: set CANCERKG_W3C_SUITES to a folder holding
 dcat-ap-3.0.0/dcat-ap-SHACL.ttl. The shapes check the class of every referenced resource
@@ -41,11 +42,19 @@ def url(serve: Callable[..., str]) -> str:
     return serve()
 
 
-@pytest.mark.parametrize("path", ["/dataset", "/catalog", "/.well-known/void"])
+CURRENT_RELEASE = "/dataset/{current}"  # the served release's dataset version IRI
+
+
+@pytest.mark.parametrize(
+    "path", ["/dataset", "/catalog", "/.well-known/void", "/releases", CURRENT_RELEASE]
+)
 @pytest.mark.parametrize("media_type", ["text/turtle", "application/ld+json"])
 def test_dataset_description_conforms_to_dcat_ap(
     url: str, dcat_ap_shapes: Graph, path: str, media_type: str
 ) -> None:
+    if path == CURRENT_RELEASE:
+        current = httpx.get(url + "/releases", headers={"Accept": "application/json"}).json()
+        path = path.format(current=current["current"])
     answer = httpx.get(url + path, headers={"Accept": media_type})
     assert answer.status_code == 200
     data = Graph().parse(data=answer.content, format=media_type)

@@ -23,6 +23,7 @@ from cancerkg.store import releases
 from cancerkg.store.protocol import Store, construct
 
 CATALOG = BASE + "catalog"
+PUBLISHER = CATALOG + "#publisher"
 IANA = "http://www.iana.org/assignments/media-types/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 FORMATS = {
@@ -103,7 +104,7 @@ def _dataset_bindings(release: ReleaseInfo, base_url: str) -> dict[str, Term]:
         "catalog": ox.NamedNode(CATALOG),
         "record": ox.NamedNode(CATALOG + "#record"),
         "service": ox.NamedNode(CATALOG + "#sparql-service"),
-        "publisher": ox.NamedNode(CATALOG + "#publisher"),
+        "publisher": ox.NamedNode(PUBLISHER),
         "contact": ox.NamedNode(CATALOG + "#contact"),
         "sparql": ox.NamedNode(base_url + "sparql"),
         "void": ox.NamedNode(base_url + VOID_PATH),
