@@ -12,6 +12,7 @@ SCRIPTS = (
     "bench_queries.py",
     "bench_search.py",
     "bench_validation.py",
+    "bench_sheets.py",
     "bench_service.py",
     "soak.py",
 )

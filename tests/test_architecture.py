@@ -27,6 +27,7 @@ RANKS = {
     "validation": 4,
     "submissions": 6,
     "graph": 5,
+    "sheets": 5,
     "endpoint": 6,
     "web": 7,
     "cli": 8,

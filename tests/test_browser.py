@@ -367,3 +367,27 @@ def test_sparql_editor_shows_graphs_and_booleans(
     )
     wait_until(browser, lambda d: expected in d.find_element(By.CSS_SELECTOR, ".yasr").text)
     check_page(browser, site, f"editor-{kind}")
+
+
+def test_validation_page_lists_a_spreadsheets_problems(
+    browser: Any, site: str, tmp_path: Path
+) -> None:
+    from openpyxl import Workbook
+    from selenium.webdriver.common.by import By
+
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "memberships"
+    sheet.append(["institution", "network", "role", "start", "end", "source"])
+    sheet.append(["gustave-roussy", "euracan", "chief", "2025-13-01", "", "https://euracan.eu/"])
+    submission = tmp_path / "members.xlsx"
+    book.save(submission)
+    browser.get(site + "/validation")
+    wait_for(browser, "#upload").send_keys(str(submission))
+    browser.find_element(By.ID, "validate").click()
+    report = wait_for(browser, "#report")
+    assert "does not conform" in report.text
+    cells = [row.text for row in report.find_elements(By.CSS_SELECTOR, "tbody tr")]
+    assert any("role" in row and "chief" in row for row in cells)
+    assert any("start" in row and "2025-13-01" in row for row in cells)
+    check_page(browser, site, "validation-spreadsheet")

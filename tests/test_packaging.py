@@ -28,6 +28,8 @@ def test_wheel_ships_knowledge_and_builds_without_the_checkout(tmp_path: Path) -
         "cancerkg/knowledge/jsonld/context.jsonld",
         "cancerkg/knowledge/ontology/rules/05-membership-shortcuts.rq",
         "cancerkg/sparql/stats-classes.rq",
+        "cancerkg/knowledge/mappings/memberships.rq",
+        "cancerkg/knowledge/mappings/memberships.json",
     ):
         assert expected in names, expected
     assert any(n.startswith("cancerkg/knowledge/shapes/") for n in names)

@@ -200,8 +200,19 @@ def export(
     ] = "nquads",
     store: StoreOption = None,
     backend: BackendOption = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="memberships: a network's members as a spreadsheet."),
+    ] = None,
+    network: Annotated[
+        str | None, typer.Option("--network", help="The network's slug, with --kind.")
+    ] = None,
 ) -> None:
-    """Write the whole graph to stdout (N-Quads/TriG keep the named graphs)."""
+    """Write the whole graph to stdout (N-Quads/TriG keep the named graphs), or with --kind
+    memberships --network SLUG --format xlsx|csv its current members in the template's layout."""
+    if kind is not None:
+        _export_sheet(kind, network, fmt, store, backend)
+        return
     keep_graphs = fmt in ("nquads", "trig")
     text = (
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -218,6 +229,52 @@ def export(
         else:
             sys.stdout.buffer.write(serialize(opened.query(text), fmt))
     sys.stdout.flush()
+
+
+def _export_sheet(
+    kind: str, network: str | None, fmt: str, store: Path | None, backend: str | None
+) -> None:
+    from cancerkg.sheets.export import export_memberships
+
+    if kind != "memberships" or not network:
+        raise InputError("spreadsheet export: use --kind memberships --network SLUG")
+    if fmt not in ("csv", "xlsx"):
+        raise InputError("spreadsheet export: --format csv or xlsx")
+    with _store(store, backend) as opened:
+        sys.stdout.buffer.write(export_memberships(opened, network, fmt))
+    sys.stdout.flush()
+
+
+@app.command()
+def template(
+    kind: Annotated[str, typer.Argument(help="institutions, memberships or observations.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or xlsx.")] = "xlsx",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the spreadsheet template of KIND, made from the shapes (required columns marked
+    '*', allowed values as drop-downs, an example row)."""
+    from cancerkg.sheets.templates import template as make_template
+
+    settings = Settings.resolve(store, "oxigraph")
+    run_build(settings.store_dir)
+    with _store(store, "oxigraph") as opened:
+        data = make_template(kind, fmt, opened)
+    _write_bytes(data, output)
+
+
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise InputError(f"{output}: cannot write ({error.strerror})") from None
+    err.print(f"wrote {output}")
 
 
 @app.command()
@@ -244,13 +301,25 @@ def validate(
             "for submissions, no limit for the whole release; 0: no limit).",
         ),
     ] = None,
+    annotated: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotated", help="For a spreadsheet: write a copy with the bad cells marked."
+        ),
+    ] = None,
     store: StoreOption = None,
 ) -> None:
     """Validate submission files against the shapes, with the published graph as context.
 
+    RDF files, or one spreadsheet (.xlsx, .csv) reported by sheet, row and column.
     Builds the store first when it is missing or out of date.
     Exit 0 conforms, 1 does not, 2 bad input.
     """
+    from cancerkg.sheets.workbook import is_spreadsheet
+
+    if files and any(is_spreadsheet(str(f), None) for f in files):
+        _validate_sheet(files, report, fail_on, max_size, timeout, annotated, store)
+        return
     from cancerkg.validation.engine import validate_published, validate_submission
     from cancerkg.validation.report import render
     from cancerkg.validation.submission import read_submission_file
@@ -306,6 +375,40 @@ def serve(
     _check_free(host, port)
     err.print(f"serving on http://{host}:{port}/ (OpenAPI at /docs)")
     serve_app(create_app(settings), host, port)
+
+
+def _validate_sheet(
+    files: list[Path],
+    report: str,
+    fail_on: str,
+    max_size: float,
+    timeout: float | None,
+    annotated: Path | None,
+    store: Path | None,
+) -> None:
+    from cancerkg.sheets.annotation import annotated_copy
+    from cancerkg.sheets.checking import render_sheet_report, validate_spreadsheet
+    from cancerkg.validation.report import render
+    from cancerkg.validation.submission import read_submission_bytes
+
+    if len(files) != 1:
+        raise InputError("validate one spreadsheet at a time, and without RDF files beside it")
+    path = files[0]
+    data = read_submission_bytes(path, int(max_size * 2**20))
+    settings = Settings.resolve(store, "oxigraph")
+    run_build(settings.store_dir)
+    seconds = timeout if timeout is not None else settings.validation_timeout
+    with _store(store, "oxigraph") as opened, _time_limit(seconds):
+        result = validate_spreadsheet(data, path.name, None, opened)
+    if report in ("turtle", "json-ld"):
+        sys.stdout.write(render(result.report, report, fail_on=fail_on))
+    else:
+        sys.stdout.write(render_sheet_report(result, report, fail_on=fail_on))
+    sys.stdout.flush()
+    if annotated is not None:
+        _write_bytes(annotated_copy(data, path.name, None, result), annotated)
+    if not result.conforms(fail_on):
+        raise typer.Exit(1)
 
 
 # Inputs from this many triples on take long enough to say what is going on (about 5 s).

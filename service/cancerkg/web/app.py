@@ -35,6 +35,7 @@ from cancerkg.web.routers import (
     releases,
     sparql,
     submissions,
+    templates,
     validate,
 )
 
@@ -89,6 +90,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     app.include_router(validate.router)
     app.include_router(submissions.router)
     app.include_router(submissions.pages)
+    app.include_router(templates.router)
     app.include_router(sparql.router)
     app.include_router(dumps.router)
     app.include_router(releases.router)

@@ -29,6 +29,7 @@ from cancerkg.graph.stats import compute_stats
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.rdf.iris import COUNTRY, checked_iri
+from cancerkg.sheets.workbook import is_spreadsheet
 from cancerkg.store.protocol import Store, select
 from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_form
@@ -39,7 +40,7 @@ from cancerkg.web.headers import truncation_headers
 from cancerkg.web.named import run_named
 from cancerkg.web.render import render, script_json
 from cancerkg.web.search import search_index_of
-from cancerkg.web.validating import form_document, validate_in_worker
+from cancerkg.web.validating import form_document, validate_in_worker, validate_sheet_in_worker
 from cancerkg.web.views import form_arguments
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
@@ -218,6 +219,11 @@ async def validation_submit(request: Request) -> Response:
     form = await read_form(request)
     text = form.fields.get("text", "")
     try:
+        if form.name and is_spreadsheet(form.name, form.media_type):
+            sheet, _ = await validate_sheet_in_worker(
+                request, form.data, form.name, form.media_type, False
+            )
+            return render(request, "validation.html", report=None, sheet=sheet, error=None, text="")
         data, chosen, name = form_document(form)
         submission = parse_submission(data, chosen, name=name)
         report = await validate_in_worker(request, submission)
