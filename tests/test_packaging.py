@@ -25,6 +25,7 @@ def test_wheel_ships_knowledge_and_builds_without_the_checkout(tmp_path: Path) -
     for expected in (
         "cancerkg/knowledge/ontology/cancerkg.ttl",
         "cancerkg/knowledge/data/countries.ttl",
+        "cancerkg/knowledge/jsonld/context.jsonld",
         "cancerkg/knowledge/ontology/rules/05-membership-shortcuts.rq",
         "cancerkg/sparql/stats-classes.rq",
         "cancerkg/knowledge/mappings/memberships.rq",

@@ -21,17 +21,25 @@ import pyoxigraph as ox
 from cancerkg.errors import InputError, NotFoundError
 from cancerkg.graph.changes import Changes, changes_between, changeset_triples
 from cancerkg.graph.describe import ONTOLOGY_GRAPHS
-from cancerkg.graph.void import DumpFile, ReleaseInfo, distribution_bindings, published_info
+from cancerkg.graph.void import (
+    PUBLISHER,
+    DumpFile,
+    ReleaseInfo,
+    describe_distribution,
+    published_info,
+)
 from cancerkg.internal_queries import internal_query
-from cancerkg.rdf.iris import BASE, DATASET, DCTERMS, ONTOLOGY_IRI, OWL, RDF_TYPE, XSD
+from cancerkg.rdf.iris import BASE, DATASET, DCTERMS, ONTOLOGY_IRI, OWL, RDF_TYPE, RDFS, XSD
 from cancerkg.rdf.parsing import format_for_path, parse_bytes
 from cancerkg.rdf.terms import Term
 from cancerkg.store import releases
 from cancerkg.store.oxigraph import OxigraphStore
-from cancerkg.store.protocol import Store, construct, select
+from cancerkg.store.protocol import Store, select
 
 DCAT = "http://www.w3.org/ns/dcat#"
 RELEASES_IRI = BASE + "releases"
+FOAF = "http://xmlns.com/foaf/0.1/"
+RDFS_RESOURCE = RDFS + "Resource"
 N_QUADS_DUMP = "cancerkg.nq.gz"
 CHANGES_KEPT = 4  # each holds both sides in memory (tens of MB at 60k quads)
 
@@ -157,6 +165,7 @@ def catalogue_triples(versions: list[Version], base_url: str) -> list[ox.Triple]
     """The releases as a DCAT catalogue of dataset versions, served from `base_url`."""
     catalogue = ox.NamedNode(RELEASES_IRI)
     dataset = ox.NamedNode(DATASET)
+    publisher = ox.NamedNode(PUBLISHER)
     triples = [
         ox.Triple(catalogue, ox.NamedNode(RDF_TYPE), ox.NamedNode(DCAT + "Catalog")),
         ox.Triple(
@@ -164,6 +173,15 @@ def catalogue_triples(versions: list[Version], base_url: str) -> list[ox.Triple]
             ox.NamedNode(DCTERMS + "title"),
             ox.Literal("cancerkg releases", language="en"),
         ),
+        ox.Triple(
+            catalogue,
+            ox.NamedNode(DCTERMS + "description"),
+            ox.Literal("Every published release of cancerkg, newest first.", language="en"),
+        ),
+        # DCAT-AP: a catalogue has a publisher, and every referenced resource says its class.
+        ox.Triple(catalogue, ox.NamedNode(DCTERMS + "publisher"), publisher),
+        ox.Triple(publisher, ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Agent")),
+        ox.Triple(publisher, ox.NamedNode(FOAF + "name"), ox.Literal("cancerkg contributors")),
     ]
     if versions:
         current = ox.NamedNode(versions[0].iri)
@@ -174,6 +192,11 @@ def catalogue_triples(versions: list[Version], base_url: str) -> list[ox.Triple]
         )
         triples += version_triples(version, base_url)
     return list(dict.fromkeys(triples))
+
+
+def _described(version: Version) -> str:
+    since = f", following release {version.previous}" if version.previous else ""
+    return f"The cancerkg knowledge graph as published in release {version.version}{since}."
 
 
 def version_triples(version: Version, base_url: str) -> list[ox.Triple]:
@@ -193,6 +216,12 @@ def version_triples(version: Version, base_url: str) -> list[ox.Triple]:
         ox.Triple(dataset, ox.NamedNode(DCAT + "hasVersion"), node),
         fact(DCAT + "landingPage", ox.NamedNode(page)),
         fact(DCTERMS + "relation", ox.NamedNode(f"{page}/changes")),
+        fact(DCTERMS + "description", ox.Literal(_described(version), language="en")),
+        # DCAT-AP checks the class of every referenced resource without reasoning.
+        ox.Triple(ox.NamedNode(page), ox.NamedNode(RDF_TYPE), ox.NamedNode(FOAF + "Document")),
+        ox.Triple(
+            ox.NamedNode(f"{page}/changes"), ox.NamedNode(RDF_TYPE), ox.NamedNode(RDFS_RESOURCE)
+        ),
     ]
     if version.built_at:
         issued = ox.Literal(version.built_at, datatype=ox.NamedNode(XSD + "dateTime"))
@@ -201,16 +230,13 @@ def version_triples(version: Version, base_url: str) -> list[ox.Triple]:
         triples.append(fact(DCAT + "previousVersion", ox.NamedNode(version_iri(version.previous))))
     empty = OxigraphStore.in_memory()  # the CONSTRUCT binds every value: it reads no data
     for dump in version.dumps:
-        triples += construct(
+        triples += describe_distribution(
             empty,
-            internal_query("dcat-distribution"),
-            substitutions=distribution_bindings(
-                dump,
-                version.iri,
-                f"{page}/dumps/{dump.name}",
-                f"cancerkg {version.version}",
-                version.built_at,
-            ),
+            dump,
+            version.iri,
+            f"{page}/dumps/{dump.name}",
+            f"cancerkg {version.version}",
+            version.built_at,
         )
     return triples
 

@@ -100,7 +100,7 @@ def release(version: str, request: Request) -> Response:
             return _release_page(request, found)
         if chosen == API_JSON:
             return JSONResponse(_version_json(found, base))
-        return rdf_response(versions.version_triples(found, base), chosen)
+        return rdf_response(request, versions.version_triples(found, base), chosen, found.iri)
 
     return conditional(request, build)
 
@@ -132,7 +132,7 @@ async def changes(version: str, request: Request, extension: str = "") -> Respon
             listed = {"version": found.version, "previous": found.previous or None}
             return JSONResponse(listed | computed.as_json())
         triples = versions.release_changeset(_store_dir(request), found.version)
-        return rdf_response(triples, chosen)
+        return rdf_response(request, triples, chosen, found.iri)
 
     # A diff reads two dumps: off the event loop.
     return await asyncio.to_thread(conditional, request, build)
@@ -172,7 +172,7 @@ def ontology_version(version: str, request: Request, store: StoreDep) -> Respons
             if chosen == HTML:
                 return views.triples_page(request, iri, f"cancerkg ontology {stem}", past)
             triples = past
-        return rdf_response(triples, chosen)
+        return rdf_response(request, triples, chosen, ONTOLOGY_IRI)
 
     return conditional(request, build)
 
@@ -193,7 +193,9 @@ def _listing(request: Request, extension: str) -> Response:
                     "feed": f"{base}releases.atom",
                 }
             )
-        return rdf_response(versions.catalogue_triples(listed, base), chosen)
+        return rdf_response(
+            request, versions.catalogue_triples(listed, base), chosen, versions.RELEASES_IRI
+        )
 
     return conditional(request, build, _newest(listed))
 
