@@ -75,6 +75,7 @@ RUNS: dict[str, tuple[list[str], int]] = {
     "assets": (["assets"], 0),
     "tokens": (["tokens", "list", "--store", "{store}"], 0),
     "diff": (["diff", "--list", "--store", "{store}"], 0),
+    "template": (["template", "memberships", "--format", "csv"], 0),
     "publish": (["publish", "--store", "{store}"], 0),
     # Without a token it stops before sending (tests/test_submissions.py sends for real).
     "submit": (["submit", "{file}", "--to", "http://127.0.0.1:{port}"], 2),
