@@ -22,6 +22,7 @@ from cancerkg.submissions.tokens import Principal, now
 RECEIVED, VALIDATING = "received", "validating"
 VALID, INVALID, FAILED = "valid", "invalid", "failed"
 ACCEPTED, REJECTED, PUBLISHED = "accepted", "rejected", "published"
+STATUSES = (RECEIVED, VALIDATING, VALID, INVALID, FAILED, ACCEPTED, REJECTED, PUBLISHED)
 PENDING_REVIEW = (VALID, INVALID, FAILED)
 REVIEWABLE = {ACCEPTED: (VALID,), REJECTED: (VALID, INVALID, FAILED)}
 MAX_REASON = 2000

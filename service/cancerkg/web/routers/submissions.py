@@ -43,16 +43,6 @@ pages = APIRouter(include_in_schema=False)
 Sender = Annotated[Principal, Depends(principal)]
 Reader = Annotated[Principal | None, Depends(reader)]
 StoreDep = Annotated[Store, Depends(get_store)]
-STATUSES = (
-    inbox.RECEIVED,
-    inbox.VALIDATING,
-    inbox.VALID,
-    inbox.INVALID,
-    inbox.FAILED,
-    ACCEPTED,
-    REJECTED,
-    inbox.PUBLISHED,
-)
 
 
 @router.post(
@@ -80,8 +70,8 @@ async def list_all(request: Request, signed_in: Reader, status: str = "") -> Res
     if isinstance(viewer, Response):
         return viewer
     wanted = tuple(s for s in status.split(",") if s)
-    if unknown := [s for s in wanted if s not in STATUSES]:
-        raise InputError(f"unknown status {', '.join(unknown)}; use: {', '.join(STATUSES)}")
+    if unknown := [s for s in wanted if s not in inbox.STATUSES]:
+        raise InputError(f"unknown status {', '.join(unknown)}; use: {', '.join(inbox.STATUSES)}")
     found = await run_in_threadpool(inbox.list_submissions, _store_dir(request), viewer, wanted)
     if prefers_html(request.headers.get("accept")):
         return _inbox_page(request, viewer, found)
