@@ -23,7 +23,7 @@ from cancerkg.sheets.mapping import map_spreadsheet
 from cancerkg.sheets.workbook import XLSX_TYPE, is_spreadsheet
 from cancerkg.store.protocol import Store
 from cancerkg.submissions import inbox
-from cancerkg.submissions.inbox import ACCEPTED, REJECTED, Submission
+from cancerkg.submissions.inbox import ACCEPTED, Submission
 from cancerkg.submissions.review import accept, reject, submission_changes
 from cancerkg.submissions.scope import check_scope
 from cancerkg.submissions.tokens import Principal, authenticate
