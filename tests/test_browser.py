@@ -196,6 +196,9 @@ def test_home(browser: Any, site: str) -> None:
         ("ontology", "/ontology", "Network"),
         ("dataset", "/dataset", "cancerkg"),
         ("not-found", "/id/network/no-such-network", "Not found"),
+        ("releases", "/releases", "Releases"),
+        ("search", "/search?q=gustav+rousy", "Gustave Roussy"),
+        ("inbox-sign-in", "/inbox", "Your token"),
     ],
 )
 def test_page_kind(browser: Any, site: str, name: str, path: str, expected: str) -> None:
@@ -391,3 +394,37 @@ def test_validation_page_lists_a_spreadsheets_problems(
     assert any("role" in row and "chief" in row for row in cells)
     assert any("start" in row and "2025-13-01" in row for row in cells)
     check_page(browser, site, "validation-spreadsheet")
+
+
+def test_a_steward_sends_a_submission_from_the_inbox_page(
+    browser: Any, site: str, store_dir: Path
+) -> None:
+    from selenium.webdriver.common.by import By
+
+    from cancerkg.submissions.tokens import create_token
+
+    token, _ = create_token(
+        store_dir, "Browser steward", "steward", ("https://w3id.org/cancerkg/id/network/euracan",)
+    )
+    browser.get(site + "/inbox")
+    wait_for(browser, "#token").send_keys(token)
+    browser.find_element(By.CSS_SELECTOR, "#sign-in button").click()
+    wait_for(browser, "#signed-in")
+    check_page(browser, site, "inbox")
+    turtle = (REPO / "tests" / "submissions" / "valid.ttl").read_text(encoding="utf-8")
+    browser.find_element(By.ID, "submission").send_keys(turtle)
+    browser.find_element(By.ID, "send").click()
+    wait_for(browser, "#submission-facts")
+    assert "/submissions/" in browser.current_url
+
+    def validated(driver: Any) -> bool:
+        if driver.find_element(By.ID, "status").text.startswith(("received", "validating")):
+            driver.refresh()
+            return False
+        return True
+
+    wait_until(browser, validated)
+    assert browser.find_element(By.ID, "status").text == "valid"
+    changes = browser.find_element(By.ID, "changes").text
+    assert "joins ERN EURACAN" in changes
+    check_page(browser, site, "submission")
