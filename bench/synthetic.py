@@ -149,7 +149,11 @@ def _broken(i: int) -> list[ox.Triple]:
         # a network that ends before it starts, covering a literal domain
         t(network, RDF_TYPE, ckg("NationalNetwork")),
         t(network, LABEL, lit(f"Broken network {i}", language="en")),
-        t(network, nn("https://schema.org/startDate"), lit("2020-01-01", datatype=nn(XSD + "date"))),
+        t(
+            network,
+            nn("https://schema.org/startDate"),
+            lit("2020-01-01", datatype=nn(XSD + "date")),
+        ),
         t(network, nn("https://schema.org/endDate"), lit("2019-06-01", datatype=nn(XSD + "date"))),
         t(network, ckg("coversDomain"), lit("oncology")),
         t(network, ckg("budgetEUR"), lit("-5", datatype=nn(XSD + "decimal"))),

@@ -4,7 +4,8 @@ pyshacl walks focus node by focus node in Python (700 s for 1M triples); the sam
 as one query per shape and component run inside pyoxigraph in seconds. Each query is assembled from
 the templates of cancerkg/sparql/shacl/ (one per kind of target, value set and constraint
 component); the holes are filled with terms rendered by pyoxigraph, never pasted text. A shape
-using anything not compiled here raises `Uncompiled` and is left to pyshacl (see sparql_engine).
+using anything not compiled here raises `NotCompiledError` and is left to pyshacl
+(see sparql_engine).
 
 The semantics follow pyshacl where it reads SHACL its own way (sh:languageIn, sh:datatype and
 ill-typed literals, values that cannot be compared), so both engines give the same results.
@@ -50,7 +51,7 @@ IllTyped = Callable[[ox.NamedNode], list[ox.Literal]]
 """The ill-typed literals of a datatype in the data (looked up by the engine)."""
 
 
-class Uncompiled(Exception):
+class NotCompiledError(Exception):
     """A shape uses something this compiler does not turn into SPARQL; pyshacl validates it."""
 
 
@@ -94,7 +95,7 @@ def compile_shapes(shapes: Graph, ill_typed: IllTyped) -> Plan:
             continue
         try:
             checks = list(_Compiler(shapes, ill_typed).shape_checks(shape))
-        except Uncompiled as why:
+        except NotCompiledError as why:
             plan.uncompiled[shape] = str(why)
         else:
             plan.checks.extend(checks)
@@ -155,7 +156,7 @@ def term(node: Node) -> Sparql:
             return Sparql(str(ox.Literal(str(node), language=node.language)))
         datatype = ox.NamedNode(str(node.datatype or XSD.string))
         return Sparql(str(ox.Literal(str(node), datatype=datatype)))
-    raise Uncompiled(f"a blank node {node} where a constant is needed")
+    raise NotCompiledError(f"a blank node {node} where a constant is needed")
 
 
 def integer(value: Node | None) -> Sparql:
@@ -163,7 +164,7 @@ def integer(value: Node | None) -> Sparql:
     try:
         number = int(str(value))
     except ValueError:
-        raise Uncompiled(f"{value} is not an integer") from None
+        raise NotCompiledError(f"{value} is not an integer") from None
     return Sparql(str(number))
 
 
@@ -186,7 +187,7 @@ def path(shapes: Graph, node: Node) -> Sparql:
         inner = shapes.value(node, predicate)
         if inner is not None:
             return Sparql(pattern.format(path(shapes, inner)))
-    raise Uncompiled(f"unknown property path {node}")
+    raise NotCompiledError(f"unknown property path {node}")
 
 
 class _Compiler:
@@ -209,47 +210,68 @@ class _Compiler:
     def all_checks(self, shape: Node, targets: Sparql) -> Iterator[Check]:
         yield from self.checks(shape, targets)
         if self.g.value(shape, SH.path) is not None and self.g.value(shape, SH.property):
-            raise Uncompiled("sh:property on a property shape")
+            raise NotCompiledError("sh:property on a property shape")
         for member in self.g.objects(shape, SH.property):
             if self.g.value(member, SH.property) is not None:
-                raise Uncompiled("sh:property on a property shape")
+                raise NotCompiledError("sh:property on a property shape")
             if not _deactivated(self.g, member):
                 yield from self.checks(member, targets)
 
     def targets(self, shape: Node) -> Sparql:
-        parts = [fill("target-class", **{"class": term(c)}) for c in self.g.objects(shape, SH.targetClass)]
+        parts = [
+            fill("target-class", **{"class": term(c)})
+            for c in self.g.objects(shape, SH.targetClass)
+        ]
         if _class_types(self.g) & set(self.g.objects(shape, RDF.type)):
             parts.append(fill("target-class", **{"class": term(shape)}))
         nodes = [term(n) for n in self.g.objects(shape, SH.targetNode)]
         if nodes:
             parts.append(fill("target-node", nodes=Sparql(" ".join(nodes))))
-        parts += [fill("target-subjects-of", predicate=term(p)) for p in self.g.objects(shape, SH.targetSubjectsOf)]
-        parts += [fill("target-objects-of", predicate=term(p)) for p in self.g.objects(shape, SH.targetObjectsOf)]
+        parts += [
+            fill("target-subjects-of", predicate=term(p))
+            for p in self.g.objects(shape, SH.targetSubjectsOf)
+        ]
+        parts += [
+            fill("target-objects-of", predicate=term(p))
+            for p in self.g.objects(shape, SH.targetObjectsOf)
+        ]
         return Sparql(" UNION ".join(parts))
 
     def checks(self, shape: Node, targets: Sparql) -> Iterator[Check]:
         """The checks of one shape's own constraints, for the focus nodes `targets` binds."""
         self.refuse_unknown(shape)
         shape_path = self.g.value(shape, SH.path)
-        values = fill("values-path", path=path(self.g, shape_path)) if shape_path is not None else fill("values-focus")
+        values = (
+            fill("values-path", path=path(self.g, shape_path))
+            if shape_path is not None
+            else fill("values-focus")
+        )
         severity = self.g.value(shape, SH.severity) or SH.Violation
         messages = tuple(m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal))
 
         def check(query: Sparql, component: URIRef) -> Check:
             return Check(query, shape, component, severity, shape_path, messages)
 
-        for component, condition in self.value_conditions(shape, Sparql("?value")):
+        for cls in self.g.objects(shape, SH["class"]):
+            query = fill("query-class", targets=targets, values=values, **{"class": term(cls)})
+            yield check(query, SH.ClassConstraintComponent)
+        for component, condition in self.value_conditions(shape, Sparql("?value"), top=True):
             query = fill("query-values", targets=targets, values=values, condition=condition)
             # pyshacl reports no sh:value for sh:hasValue, even on a node shape.
             reported = component != SH.HasValueConstraintComponent
-            yield Check(query, shape, component, severity, shape_path, messages, report_value=reported)
+            yield Check(
+                query, shape, component, severity, shape_path, messages, report_value=reported
+            )
         if shape_path is None:
             for parameter in (SH.minCount, SH.maxCount, SH.uniqueLang, SH.qualifiedValueShape):
                 if self.g.value(shape, parameter) is not None:
-                    raise Uncompiled(f"{parameter} on a node shape")
+                    raise NotCompiledError(f"{parameter} on a node shape")
         else:
             yield from self.path_checks(shape, targets, values, check)
-        if self.g.value(shape, SH.closed) is not None and str(self.g.value(shape, SH.closed)) == "true":
+        if (
+            self.g.value(shape, SH.closed) is not None
+            and str(self.g.value(shape, SH.closed)) == "true"
+        ):
             yield check(self.closed_query(shape, targets), SH.ClosedConstraintComponent)
         for constraint in self.g.objects(shape, SH.sparql):
             if not _deactivated(self.g, constraint):
@@ -261,23 +283,57 @@ class _Compiler:
         true = Sparql("true")
         for count in self.g.objects(shape, SH.minCount):
             if int(str(count)) > 0:
-                query = fill("query-min-count", targets=targets, values=values, condition=true, count=integer(count))
+                query = fill(
+                    "query-min-count",
+                    targets=targets,
+                    values=values,
+                    condition=true,
+                    count=integer(count),
+                )
                 yield check(query, SH.MinCountConstraintComponent)
         for count in self.g.objects(shape, SH.maxCount):
-            query = fill("query-max-count", targets=targets, values=values, condition=true, count=integer(count))
+            query = fill(
+                "query-max-count",
+                targets=targets,
+                values=values,
+                condition=true,
+                count=integer(count),
+            )
             yield check(query, SH.MaxCountConstraintComponent)
         for unique in self.g.objects(shape, SH.uniqueLang):
-            if isinstance(unique, Literal) and unique.datatype == XSD.boolean and str(unique) == "true":
-                yield check(fill("query-unique-lang", targets=targets, values=values), SH.UniqueLangConstraintComponent)
+            if (
+                isinstance(unique, Literal)
+                and unique.datatype == XSD.boolean
+                and str(unique) == "true"
+            ):
+                yield check(
+                    fill("query-unique-lang", targets=targets, values=values),
+                    SH.UniqueLangConstraintComponent,
+                )
         for value in self.g.objects(shape, SH.hasValue):
-            yield check(fill("query-has-value", targets=targets, values=values, value=term(value)), SH.HasValueConstraintComponent)
+            yield check(
+                fill("query-has-value", targets=targets, values=values, value=term(value)),
+                SH.HasValueConstraintComponent,
+            )
         for qualified in self.g.objects(shape, SH.qualifiedValueShape):
             condition = self.qualified_condition(shape, qualified)
             for count in self.g.objects(shape, SH.qualifiedMinCount):
-                query = fill("query-min-count", targets=targets, values=values, condition=condition, count=integer(count))
+                query = fill(
+                    "query-min-count",
+                    targets=targets,
+                    values=values,
+                    condition=condition,
+                    count=integer(count),
+                )
                 yield check(query, SH.QualifiedMinCountConstraintComponent)
             for count in self.g.objects(shape, SH.qualifiedMaxCount):
-                query = fill("query-max-count", targets=targets, values=values, condition=condition, count=integer(count))
+                query = fill(
+                    "query-max-count",
+                    targets=targets,
+                    values=values,
+                    condition=condition,
+                    count=integer(count),
+                )
                 yield check(query, SH.QualifiedMaxCountConstraintComponent)
 
     def qualified_condition(self, shape: Node, qualified: Node) -> Sparql:
@@ -292,7 +348,9 @@ class _Compiler:
             for other in self.g.objects(prop, SH.qualifiedValueShape)
             if other != qualified
         }
-        parts = [condition] + [Sparql(f"!({self.conforms(s, Sparql('?value'))})") for s in sorted(siblings, key=str)]
+        parts = [condition] + [
+            Sparql(f"!({self.conforms(s, Sparql('?value'))})") for s in sorted(siblings, key=str)
+        ]
         return Sparql("(" + " && ".join(parts) + ")")
 
     def closed_query(self, shape: Node, targets: Sparql) -> Sparql:
@@ -309,36 +367,51 @@ class _Compiler:
         return fill("query-closed", targets=targets, allowed=listed)
 
     def sparql_check(
-        self, shape: Node, constraint: Node, targets: Sparql, severity: Node, shape_path: Node | None
+        self,
+        shape: Node,
+        constraint: Node,
+        targets: Sparql,
+        severity: Node,
+        shape_path: Node | None,
     ) -> Check:
         """A SHACL-SPARQL constraint with the focus nodes joined in where $this is pre-bound."""
         select = self.g.value(constraint, SH.select)
         if select is None:
-            raise Uncompiled("a SHACL-SPARQL constraint without sh:select")
+            raise NotCompiledError("a SHACL-SPARQL constraint without sh:select")
         text = str(select)
         if "$shapesGraph" in text or "?shapesGraph" in text:
-            raise Uncompiled("$shapesGraph in a SHACL-SPARQL constraint")
+            raise NotCompiledError("$shapesGraph in a SHACL-SPARQL constraint")
         text = re.sub(r"[$?]currentShape\b", lambda _: term(shape), text)
         if shape_path is not None:
             text = re.sub(r"\$PATH\b", lambda _: path(self.g, shape_path), text)
         projection = _PROJECTION.search(text)
         if projection is None or not re.search(r"\*|[$?]this\b", projection.group(1)):
-            raise Uncompiled("a SHACL-SPARQL constraint that does not select $this")
+            raise NotCompiledError("a SHACL-SPARQL constraint that does not select $this")
         where = _WHERE.search(text) or re.search(r"\{", text)
         if where is None:
-            raise Uncompiled("a SHACL-SPARQL constraint without a WHERE clause")
+            raise NotCompiledError("a SHACL-SPARQL constraint without a WHERE clause")
         if not _joinable(text[where.end() :]):
-            raise Uncompiled("$this pre-bound inside nested groups, UNION or sub-queries")
+            raise NotCompiledError("$this pre-bound inside nested groups, UNION or sub-queries")
         focus = f" {{ SELECT DISTINCT ?this WHERE {{ {targets} }} }} "
         query = self.prefixes(constraint) + text[: where.end()] + focus + text[where.end() :]
         try:
             ox.Store().query(query)
         except SyntaxError as error:
-            raise Uncompiled(f"the SHACL-SPARQL query does not parse here: {error}") from None
-        messages = tuple(m for m in self.g.objects(constraint, SH.message) if isinstance(m, Literal))
-        messages = messages or tuple(m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal))
+            raise NotCompiledError(f"the SHACL-SPARQL query does not parse here: {error}") from None
+        messages = tuple(
+            m for m in self.g.objects(constraint, SH.message) if isinstance(m, Literal)
+        )
+        messages = messages or tuple(
+            m for m in self.g.objects(shape, SH.message) if isinstance(m, Literal)
+        )
         return Check(
-            Sparql(query), shape, SH.SPARQLConstraintComponent, severity, shape_path, messages, constraint
+            Sparql(query),
+            shape,
+            SH.SPARQLConstraintComponent,
+            severity,
+            shape_path,
+            messages,
+            constraint,
         )
 
     def prefixes(self, constraint: Node) -> str:
@@ -348,65 +421,102 @@ class _Compiler:
                 name = str(self.g.value(declaration, SH.prefix))
                 namespace = self.g.value(declaration, SH.namespace)
                 if not _PREFIX_NAME.match(name) or namespace is None:
-                    raise Uncompiled(f"an unusable prefix declaration {name!r}")
+                    raise NotCompiledError(f"an unusable prefix declaration {name!r}")
                 lines.append(f"PREFIX {name}: {ox.NamedNode(str(namespace))}\n")
         return "".join(lines)
 
     def refuse_unknown(self, shape: Node) -> None:
         for parameter in NOT_COMPILED:
             if self.g.value(shape, parameter) is not None:
-                raise Uncompiled(f"{parameter.n3(self.g.namespace_manager)} is not compiled")
+                raise NotCompiledError(f"{parameter.n3(self.g.namespace_manager)} is not compiled")
         custom = {
             p
             for _, parameter in self.g.subject_objects(SH.parameter)
             for p in self.g.objects(parameter, SH.path)
         }
         if any(self.g.value(shape, p) is not None for p in custom):
-            raise Uncompiled("a custom constraint component")
+            raise NotCompiledError("a custom constraint component")
 
     # -- value by value -------------------------------------------------------------------------
 
-    def value_conditions(self, shape: Node, v: Sparql) -> Iterator[tuple[URIRef, Sparql]]:
-        """(component, condition on value node `v`) for each value-by-value constraint."""
+    def value_conditions(
+        self, shape: Node, v: Sparql, *, top: bool = False
+    ) -> Iterator[tuple[URIRef, Sparql]]:
+        """(component, condition on value node `v`) for each value-by-value constraint; at the
+        top level sh:class has a query of its own (query-class.rq)."""
         g = self.g
-        for cls in g.objects(shape, SH["class"]):
+        for cls in [] if top else g.objects(shape, SH["class"]):
             yield SH.ClassConstraintComponent, fill("condition-class", v=v, **{"class": term(cls)})
         for datatype in g.objects(shape, SH.datatype):
             yield SH.DatatypeConstraintComponent, self.datatype_condition(datatype, v)
         for kind in g.objects(shape, SH.nodeKind):
             if kind not in NODE_KINDS:
-                raise Uncompiled(f"unknown sh:nodeKind {kind}")
+                raise NotCompiledError(f"unknown sh:nodeKind {kind}")
             iri, blank, literal = (Sparql(str(x).lower()) for x in NODE_KINDS[kind])
-            yield SH.NodeKindConstraintComponent, fill("condition-node-kind", v=v, iri=iri, blank=blank, literal=literal)
+            yield (
+                SH.NodeKindConstraintComponent,
+                fill("condition-node-kind", v=v, iri=iri, blank=blank, literal=literal),
+            )
         for pattern in g.objects(shape, SH.pattern):
             flags = g.value(shape, SH.flags)
             flag_text = Sparql(str(ox.Literal(str(flags) if flags is not None else "")))
-            condition = fill("condition-pattern", v=v, pattern=Sparql(str(ox.Literal(str(pattern)))), flags=flag_text)
+            condition = fill(
+                "condition-pattern",
+                v=v,
+                pattern=Sparql(str(ox.Literal(str(pattern)))),
+                flags=flag_text,
+            )
             yield SH.PatternConstraintComponent, condition
         for length in g.objects(shape, SH.minLength):
-            yield SH.MinLengthConstraintComponent, fill("condition-min-length", v=v, length=integer(length))
+            yield (
+                SH.MinLengthConstraintComponent,
+                fill("condition-min-length", v=v, length=integer(length)),
+            )
         for length in g.objects(shape, SH.maxLength):
-            yield SH.MaxLengthConstraintComponent, fill("condition-max-length", v=v, length=integer(length))
+            yield (
+                SH.MaxLengthConstraintComponent,
+                fill("condition-max-length", v=v, length=integer(length)),
+            )
         for members in g.objects(shape, SH["in"]):
-            yield SH.InConstraintComponent, self.any_of([fill("condition-same-term", v=v, term=term(m)) for m in Collection(g, members)])
+            yield (
+                SH.InConstraintComponent,
+                self.any_of(
+                    [fill("condition-same-term", v=v, term=term(m)) for m in Collection(g, members)]
+                ),
+            )
         if g.value(shape, SH.path) is None:
             for value in g.objects(shape, SH.hasValue):
-                yield SH.HasValueConstraintComponent, fill("condition-same-term", v=v, term=term(value))
+                yield (
+                    SH.HasValueConstraintComponent,
+                    fill("condition-same-term", v=v, term=term(value)),
+                )
         for languages in g.objects(shape, SH.languageIn):
-            yield SH.LanguageInConstraintComponent, self.language_condition(list(Collection(g, languages)), v)
+            yield (
+                SH.LanguageInConstraintComponent,
+                self.language_condition(list(Collection(g, languages)), v),
+            )
         for parameter, (operator, component) in COMPARISONS.items():
             for limit in g.objects(shape, parameter):
                 if not isinstance(limit, Literal):
-                    raise Uncompiled(f"{parameter} is not a literal")
-                yield component, fill("condition-compare", v=v, operator=Sparql(operator), limit=term(limit))
+                    raise NotCompiledError(f"{parameter} is not a literal")
+                yield (
+                    component,
+                    fill("condition-compare", v=v, operator=Sparql(operator), limit=term(limit)),
+                )
         for node in g.objects(shape, SH.node):
             yield SH.NodeConstraintComponent, self.conforms(node, v)
         for negated in g.objects(shape, SH["not"]):
             yield SH.NotConstraintComponent, Sparql(f"!({self.conforms(negated, v)})")
         for members in g.objects(shape, SH["and"]):
-            yield SH.AndConstraintComponent, self.all_of([self.conforms(m, v) for m in Collection(g, members)])
+            yield (
+                SH.AndConstraintComponent,
+                self.all_of([self.conforms(m, v) for m in Collection(g, members)]),
+            )
         for members in g.objects(shape, SH["or"]):
-            yield SH.OrConstraintComponent, self.any_of([self.conforms(m, v) for m in Collection(g, members)])
+            yield (
+                SH.OrConstraintComponent,
+                self.any_of([self.conforms(m, v) for m in Collection(g, members)]),
+            )
         for members in g.objects(shape, SH.xone):
             counted = [f"IF({self.conforms(m, v)}, 1, 0)" for m in Collection(g, members)]
             yield SH.XoneConstraintComponent, Sparql("((" + " + ".join(counted or ["0"]) + ") = 1)")
@@ -417,7 +527,7 @@ class _Compiler:
         if datatype == RDFS.Literal:
             return fill("condition-any-literal", v=v)
         if not isinstance(datatype, URIRef) or datatype == RDFS.Datatype:
-            raise Uncompiled(f"sh:datatype {datatype}")
+            raise NotCompiledError(f"sh:datatype {datatype}")
         bad = self.ill_typed(ox.NamedNode(str(datatype)))
         ill = self.any_of([fill("condition-same-term", v=v, term=Sparql(str(b))) for b in bad])
         return fill("condition-datatype", v=v, datatype=term(datatype), ill_typed=ill)
@@ -425,7 +535,7 @@ class _Compiler:
     def language_condition(self, languages: list[Node], v: Sparql) -> Sparql:
         wanted = sorted({str(lang).lower() for lang in languages})
         if any(not isinstance(lang, Literal) or lang.language for lang in languages):
-            raise Uncompiled("sh:languageIn with a value that is not a plain string")
+            raise NotCompiledError("sh:languageIn with a value that is not a plain string")
         if "*" in wanted:
             return fill("condition-lang-string", v=v)
         if not wanted:
@@ -448,13 +558,13 @@ class _Compiler:
         if _deactivated(self.g, shape):
             return Sparql("true")
         if shape in self.visiting:
-            raise Uncompiled("a recursive shape")
+            raise NotCompiledError("a recursive shape")
         self.visiting.append(shape)
         try:
             self.refuse_unknown(shape)
             for parameter in (SH.closed, SH.sparql, SH.qualifiedValueShape, SH.uniqueLang):
                 if self.g.value(shape, parameter) is not None:
-                    raise Uncompiled(f"{parameter} inside a nested shape")
+                    raise NotCompiledError(f"{parameter} inside a nested shape")
             shape_path = self.g.value(shape, SH.path)
             if shape_path is None:
                 parts = [c for _, c in self.value_conditions(shape, v)]
@@ -466,8 +576,11 @@ class _Compiler:
             self.visiting.pop()
 
     def property_conforms(self, shape: Node, shape_path: Node, v: Sparql) -> Sparql:
-        if self.g.value(shape, SH.property) is not None or self.g.value(shape, SH.hasValue) is not None:
-            raise Uncompiled("sh:property or sh:hasValue in a nested property shape")
+        if (
+            self.g.value(shape, SH.property) is not None
+            or self.g.value(shape, SH.hasValue) is not None
+        ):
+            raise NotCompiledError("sh:property or sh:hasValue in a nested property shape")
         self.counter += 1
         w = Sparql(f"?nested{self.counter}")
         rendered = path(self.g, shape_path)
@@ -477,13 +590,15 @@ class _Compiler:
         ]
         for count in self.g.objects(shape, SH.minCount):
             if int(str(count)) > 1:
-                raise Uncompiled("sh:minCount above 1 in a nested shape")
+                raise NotCompiledError("sh:minCount above 1 in a nested shape")
             if int(str(count)) == 1:
                 parts.append(fill("condition-some-value", v=v, path=rendered, w=w))
         for count in self.g.objects(shape, SH.maxCount):
             if int(str(count)) != 0:
-                raise Uncompiled("sh:maxCount above 0 in a nested shape")
-            parts.append(fill("condition-no-value", v=v, path=rendered, w=w, condition=Sparql("false")))
+                raise NotCompiledError("sh:maxCount above 0 in a nested shape")
+            parts.append(
+                fill("condition-no-value", v=v, path=rendered, w=w, condition=Sparql("false"))
+            )
         return self.all_of(parts)
 
 

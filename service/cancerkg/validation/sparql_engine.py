@@ -18,13 +18,22 @@ from decimal import Decimal
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import RDF, SH, XSD
+from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
 from cancerkg.store.memory import to_rdflib
+from cancerkg.validation.compiler import (
+    TARGETS,
+    Check,
+    Plan,
+    Sparql,
+    blank_paths,
+    compile_shapes,
+    fill,
+    term,
+)
 from cancerkg.validation.engine import quiet_rdflib, to_graph, validate_graph
-from cancerkg.validation.compiler import TARGETS, Check, Plan, blank_paths, compile_shapes, fill, term
-from cancerkg.validation.report import Report, read_report
+from cancerkg.validation.report import Report, Result, make_result, show_path
 
 # pyshacl's own check after rdflib's ill-typed test (DatatypeConstraintComponent).
 _PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
@@ -55,10 +64,12 @@ def validate_store(data: ox.Store, shapes: Graph, *, fallback: bool = True) -> O
     started = time.perf_counter()
     with quiet_rdflib():
         plan = plan_for(data, shapes)
-        graph = Graph()
+        found: list[_Found] = []
         for check in plan.checks:
-            _add_results(graph, shapes, check, data.query(check.query))
-        report = read_report(graph)
+            found += _rows(check, data.query(check.query))
+        paths: dict[Node | None, str | None] = {}
+        results = [_result(shapes, item, paths) for item in found]
+    report = Report(results, build=lambda: _report_graph(shapes, found))
     if plan.uncompiled and fallback:
         report = _merge(report, _pyshacl(data, shapes, plan))
     uncompiled = {str(shape): why for shape, why in plan.uncompiled.items()}
@@ -66,16 +77,27 @@ def validate_store(data: ox.Store, shapes: Graph, *, fallback: bool = True) -> O
 
 
 def plan_for(data: ox.Store, shapes: Graph) -> Plan:
-    """The compiled checks for `data` (which shapes compile does not depend on the data)."""
-    return compile_shapes(shapes, lambda datatype: ill_typed(data, datatype))
+    """The compiled checks for `data`: which shapes compile does not depend on the data, but the
+    ill-typed literals each sh:datatype must refuse do."""
+    named = {str(d) for d in shapes.objects(None, SH.datatype) if isinstance(d, URIRef)}
+    bad = ill_typed(data, sorted(named - {str(RDF.langString), str(RDFS.Literal)}))
+    return compile_shapes(shapes, lambda datatype: bad.get(datatype.value, []))
 
 
-def ill_typed(data: ox.Store, datatype: ox.NamedNode) -> list[ox.Literal]:
-    """The literals of `datatype` in the data that pyshacl would not accept as that datatype."""
-    query = fill("query-datatype-literals", datatype=term(URIRef(datatype.value)))
-    found = data.query(query)
+def ill_typed(data: ox.Store, datatypes: list[str]) -> dict[str, list[ox.Literal]]:
+    """The literals of each datatype in the data that pyshacl would not accept as of it; one
+    pass over the data for all of them."""
+    if not datatypes:
+        return {}
+    listed = Sparql(", ".join(term(URIRef(d)) for d in datatypes))
+    found = data.query(fill("query-datatype-literals", datatypes=listed))
     assert isinstance(found, ox.QuerySolutions)
-    return [row["value"] for row in found if not _well_typed(row["value"])]
+    bad: dict[str, list[ox.Literal]] = {}
+    for row in found:
+        value = row["value"]
+        if not _well_typed(value):
+            bad.setdefault(value.datatype.value, []).append(value)
+    return bad
 
 
 def _well_typed(literal: ox.Literal) -> bool:
@@ -87,25 +109,43 @@ def _well_typed(literal: ox.Literal) -> bool:
     return python_type is None or isinstance(value.value, python_type)
 
 
-def _add_results(graph: Graph, shapes: Graph, check: Check, rows: object) -> None:
-    """One sh:ValidationResult per row, as pyshacl writes it."""
+@dataclass(frozen=True)
+class _Found:
+    """One row of a check, as a result: its terms as the report shows them."""
+
+    check: Check
+    focus: Node
+    value: Node | None
+    path: Node | None
+    messages: tuple[Literal, ...]
+
+
+def _rows(check: Check, rows: object) -> list[_Found]:
+    """The results of one check's answer; rows that say the same thing twice count once."""
     assert isinstance(rows, ox.QuerySolutions)
     names = [v.value for v in rows.variables]
     seen: set[tuple[object, ...]] = set()
+    found: list[_Found] = []
     for row in rows:
         bound = {n: row[n] for n in names if row[n] is not None}
         key = tuple(sorted((n, str(t)) for n, t in bound.items()))
         if key in seen:
             continue
         seen.add(key)
-        focus: Node = _written(check, bound["this"])
+        focus = _written(check, bound["this"])
         value: Node | None = None
         if "value" in bound and (check.report_value or check.constraint is not None):
             value = _written(check, bound["value"])
         elif check.constraint is not None and check.path is None:
             value = focus
-        path: Node | None = to_rdflib(bound["path"]) if "path" in bound else check.path
-        _add_result(graph, shapes, check, focus, value, path, bound)
+        path = to_rdflib(bound["path"]) if "path" in bound else check.path
+        messages = check.messages
+        if check.constraint is not None:
+            messages = tuple(
+                Literal(_fill_bindings(str(m), bound), lang=m.language) for m in messages
+            )
+        found.append(_Found(check, focus, value, path, messages))
+    return found
 
 
 def _written(check: Check, found: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
@@ -116,41 +156,54 @@ def _written(check: Check, found: ox.NamedNode | ox.BlankNode | ox.Literal) -> N
     return to_rdflib(found)
 
 
-def _add_result(
-    graph: Graph,
-    shapes: Graph,
-    check: Check,
-    focus: Node,
-    value: Node | None,
-    path: Node | None,
-    bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal],
-) -> None:
-    node = BNode()
-    graph.add((node, RDF.type, SH.ValidationResult))
-    graph.add((node, SH.focusNode, focus))
-    graph.add((node, SH.resultSeverity, check.severity))
-    graph.add((node, SH.sourceShape, check.shape))
-    graph.add((node, SH.sourceConstraintComponent, check.component))
-    if value is not None:
-        graph.add((node, SH.value, value))
-    if path is not None:
-        graph.add((node, SH.resultPath, path))
-        for triple in blank_paths(shapes, path):
-            graph.add(triple)
-    if check.constraint is not None:
-        graph.add((node, SH.sourceConstraint, check.constraint))
-    for message in check.messages:
-        text = _fill_bindings(str(message), bound) if check.constraint is not None else str(message)
-        graph.add((node, SH.resultMessage, Literal(text, lang=message.language)))
-    if not check.messages:
-        graph.add((node, SH.resultMessage, Literal(_DEFAULT_MESSAGE)))
-    graph.add((BNode(), SH.result, node))
+def _result(shapes: Graph, item: _Found, paths: dict[Node | None, str | None]) -> Result:
+    if item.path not in paths:
+        paths[item.path] = show_path(shapes, item.path)
+    return make_result(
+        focus=item.focus,
+        path=paths[item.path],
+        value=item.value,
+        messages=[str(m) for m in item.messages],
+        severity=item.check.severity,
+        shape=item.check.shape,
+        component=item.check.component,
+    )
+
+
+def _report_graph(shapes: Graph, found: list[_Found]) -> tuple[Graph, list[Node]]:
+    """The sh:ValidationReport pyshacl would write for these results."""
+    graph = Graph()
+    nodes: list[Node] = []
+    root = BNode()
+    for item in found:
+        node = BNode()
+        nodes.append(node)
+        check = item.check
+        graph.add((root, SH.result, node))
+        graph.add((node, RDF.type, SH.ValidationResult))
+        graph.add((node, SH.focusNode, item.focus))
+        graph.add((node, SH.resultSeverity, check.severity))
+        graph.add((node, SH.sourceShape, check.shape))
+        graph.add((node, SH.sourceConstraintComponent, check.component))
+        if item.value is not None:
+            graph.add((node, SH.value, item.value))
+        if item.path is not None:
+            graph.add((node, SH.resultPath, item.path))
+            for triple in blank_paths(shapes, item.path):
+                graph.add(triple)
+        if check.constraint is not None:
+            graph.add((node, SH.sourceConstraint, check.constraint))
+        for message in item.messages or (Literal(_DEFAULT_MESSAGE),):
+            graph.add((node, SH.resultMessage, message))
+    return graph, nodes
 
 
 def _fill_bindings(message: str, bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
     """{?var} and {$var} of a SHACL-SPARQL message, as pyshacl fills them (the plain value)."""
     for name, value in bound.items():
-        message = re.sub(r"\{[?$]" + re.escape(name) + r"\}", lambda _: value.value, message)
+        message = re.sub(
+            r"\{[?$]" + re.escape(name) + r"\}", lambda _, text=value.value: text, message
+        )
     return message
 
 
@@ -170,11 +223,15 @@ def _pyshacl(data: ox.Store, shapes: Graph, plan: Plan) -> Report:
 
 
 def _merge(first: Report, second: Report) -> Report:
-    """One report of two: the second report's result nodes are copied into the first's graph."""
-    graph = first.graph
-    for triple in second.graph:
-        graph.add(triple)
-    return read_report(graph)
+    """One report of two; the graph of both is made when asked for."""
+
+    def build() -> tuple[Graph, list[Node]]:
+        graph = Graph()
+        for triple in (*first.graph, *second.graph):
+            graph.add(triple)
+        return graph, [*first.nodes, *second.nodes]
+
+    return Report([*first.results, *second.results], build=build)
 
 
 def dataset_of(quads: Iterable[ox.Quad]) -> ox.Store:
