@@ -177,3 +177,11 @@ class ValidationEngineError(CancerKGError):
     kind = "validation failed"
     exit_code = 2
     http_status = 500
+
+
+class ReleaseInvalidError(CancerKGError):
+    """A built release that breaks the shapes; it was not published. `detail` holds the report."""
+
+    kind = "release does not conform"
+    exit_code = 1
+    http_status = 500

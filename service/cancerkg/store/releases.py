@@ -57,6 +57,8 @@ class Manifest:
     cancerkg: str
     built_at: str
     triples: int
+    validated: str = ""
+    """How the shapes gate judged the release ("" when it was built without it)."""
     inferred: int = 0
     summarised: int = 0
     sources: tuple[ManifestSource, ...] = ()
@@ -70,6 +72,7 @@ class Manifest:
             cancerkg=str(data.get("cancerkg", "")),
             built_at=str(data.get("built_at", "")),
             triples=int(data.get("triples", 0)),
+            validated=str(data.get("validated", "")),
             inferred=int(data.get("inferred", 0)),
             summarised=int(data.get("summarised", 0)),
             sources=tuple(ManifestSource(**s) for s in data.get("sources", [])),

@@ -397,7 +397,8 @@ class _Compiler:
         try:
             ox.Store().query(query)
         except SyntaxError as error:
-            raise NotCompiledError(f"the SHACL-SPARQL query does not parse here: {error}") from None
+            first = " ".join(str(error).split())[:80]
+            raise NotCompiledError(f"the SHACL-SPARQL query does not parse here: {first}") from None
         messages = tuple(
             m for m in self.g.objects(constraint, SH.message) if isinstance(m, Literal)
         )
@@ -450,7 +451,7 @@ class _Compiler:
         for datatype in g.objects(shape, SH.datatype):
             yield SH.DatatypeConstraintComponent, self.datatype_condition(datatype, v)
         for kind in g.objects(shape, SH.nodeKind):
-            if kind not in NODE_KINDS:
+            if not isinstance(kind, URIRef) or kind not in NODE_KINDS:
                 raise NotCompiledError(f"unknown sh:nodeKind {kind}")
             iri, blank, literal = (Sparql(str(x).lower()) for x in NODE_KINDS[kind])
             yield (

@@ -8,7 +8,6 @@ compiler leaves out are validated by pyshacl on the same triples, and the outcom
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -201,9 +200,8 @@ def _report_graph(shapes: Graph, found: list[_Found]) -> tuple[Graph, list[Node]
 def _fill_bindings(message: str, bound: dict[str, ox.NamedNode | ox.BlankNode | ox.Literal]) -> str:
     """{?var} and {$var} of a SHACL-SPARQL message, as pyshacl fills them (the plain value)."""
     for name, value in bound.items():
-        message = re.sub(
-            r"\{[?$]" + re.escape(name) + r"\}", lambda _, text=value.value: text, message
-        )
+        message = message.replace("{?" + name + "}", value.value)
+        message = message.replace("{$" + name + "}", value.value)
     return message
 
 
