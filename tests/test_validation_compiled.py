@@ -209,6 +209,9 @@ def test_build_refuses_a_release_that_breaks_the_shapes(cli, root: Path, tmp_pat
     assert checked.returncode == 1
     assert "broken-clinic" in checked.stdout
     assert json.loads((store / "current" / "manifest.json").read_text())["validated"] == ""
+    again = cli("build", env=env)
+    assert again.returncode == 0 and "not validated" in again.stderr
+    assert cli("build", "--force", env=env).returncode == 1
 
 
 def test_warnings_publish_unless_asked_to_block(cli, root: Path, tmp_path: Path) -> None:

@@ -103,7 +103,7 @@ def build(
         typer.Option(
             "--no-validate",
             help="EMERGENCIES ONLY: publish without checking the shapes (the manifest says so; "
-            "the next build without this flag validates it).",
+            "`cancerkg build --force` or `cancerkg validate --release` checks it later).",
         ),
     ] = False,
 ) -> None:
@@ -125,7 +125,10 @@ def build(
         f"{verb} {result.triples:,} triples in {result.release.path} "
         f"({result.seconds:.1f} s); dumps in {result.release.dist}"
     )
-    err.print(f"validated: {result.validated}" if result.validated else "not validated")
+    if result.validated:
+        err.print(f"validated: {result.validated}", highlight=False)
+    else:
+        err.print("not validated against the shapes: `cancerkg build --force` validates it")
 
 
 @app.command()

@@ -70,8 +70,7 @@ def build(
 ) -> BuildResult:
     """Build the store under `store_dir` from the knowledge folders, unless it is up to date.
 
-    With `check`, the new release is published only if it passes; a current release that was
-    never checked is rebuilt so that it is.
+    With `check`, the new release is published only if it passes.
     """
     started = time.monotonic()
     root = root or knowledge_root()
@@ -79,9 +78,8 @@ def build(
     current = releases.current_release(store_dir)
     if current is not None and current.fingerprint == digest and not force:
         manifest = current.manifest()
-        if check is None or manifest.validated:
-            seconds = time.monotonic() - started
-            return BuildResult(current, False, manifest.triples, seconds, manifest.validated)
+        seconds = time.monotonic() - started
+        return BuildResult(current, False, manifest.triples, seconds, manifest.validated)
     sources = rdf_sources(root)
     if not sources:
         raise BuildError(f"no RDF sources under {root}")

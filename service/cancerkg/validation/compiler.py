@@ -28,7 +28,13 @@ from cancerkg.internal_queries import internal_query
 
 TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf)
 # Parameters of core components not compiled (yet): a shape using one goes to pyshacl.
-NOT_COMPILED = (SH.equals, SH.disjoint, SH.lessThan, SH.lessThanOrEquals, SH.rule)
+NOT_COMPILED = (SH.rule,)
+PAIRS = {  # property pair components: (template, comparison, component)
+    SH.equals: ("query-equals", "", SH.EqualsConstraintComponent),
+    SH.disjoint: ("query-disjoint", "", SH.DisjointConstraintComponent),
+    SH.lessThan: ("query-less-than", "<", SH.LessThanConstraintComponent),
+    SH.lessThanOrEquals: ("query-less-than", "<=", SH.LessThanOrEqualsConstraintComponent),
+}
 COMPARISONS = {
     SH.minInclusive: (">=", SH.MinInclusiveConstraintComponent),
     SH.minExclusive: (">", SH.MinExclusiveConstraintComponent),
@@ -268,6 +274,18 @@ class _Compiler:
                     raise NotCompiledError(f"{parameter} on a node shape")
         else:
             yield from self.path_checks(shape, targets, values, check)
+        for parameter, (name, operator, component) in PAIRS.items():
+            for other in self.g.objects(shape, parameter):
+                holes = {"targets": targets, "values": values, "property": term(other)}
+                if operator:
+                    holes["operator"] = Sparql(operator)
+                if parameter == SH.equals:
+                    holes["lacks"] = (
+                        fill("lacks-path", path=path(self.g, shape_path))
+                        if shape_path is not None
+                        else fill("lacks-focus")
+                    )
+                yield check(fill(name, **holes), component)
         if (
             self.g.value(shape, SH.closed) is not None
             and str(self.g.value(shape, SH.closed)) == "true"
@@ -563,7 +581,7 @@ class _Compiler:
         self.visiting.append(shape)
         try:
             self.refuse_unknown(shape)
-            for parameter in (SH.closed, SH.sparql, SH.qualifiedValueShape, SH.uniqueLang):
+            for parameter in (SH.closed, SH.sparql, SH.qualifiedValueShape, SH.uniqueLang, *PAIRS):
                 if self.g.value(shape, parameter) is not None:
                     raise NotCompiledError(f"{parameter} inside a nested shape")
             shape_path = self.g.value(shape, SH.path)
