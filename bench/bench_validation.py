@@ -40,10 +40,11 @@ from cancerkg.validation.report import Report
 from cancerkg.validation.sparql_engine import dataset_of, validate_store
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synthetic import ID, seeded_errors, synthetic  # noqa: E402
+from synthetic import ID, seeded_errors, synthetic
 
 RESULTS = Path(__file__).parent / "RESULTS.md"
 START, END = "<!-- validation:start -->", "<!-- validation:end -->"
+MILLION = " --million"
 SEEDS = 3  # copies of the broken records in each whole graph (about 80 triples each)
 
 
@@ -141,7 +142,8 @@ def write(
     table = [
         "### Whole graph: compiled engine against pyshacl",
         "",
-        "| triples | copy into the dataset | compiled (SPARQL on pyoxigraph) | pyshacl | speed-up | results (both engines) |",
+        "| triples | copy into the dataset | compiled (SPARQL on pyoxigraph) | pyshacl | speed-up "
+        "| results (both engines) |",
         "|---:|---:|---:|---:|---:|---:|",
         *(f"| {' | '.join(row)} |" for row in whole),
         "",
@@ -152,7 +154,7 @@ def write(
         *(f"| {' | '.join(row)} |" for row in submissions),
     ]
     note = (
-        f"\n\nOne run of `python bench/bench_validation.py{' --million' if len(whole) > 2 else ''}` "
+        f"\n\nOne run of `python bench/bench_validation.py{MILLION if len(whole) > 2 else ''}` "
         f"({seconds / 60:.0f} min) on this 2-core machine shared with other work (load average "
         f"{load[0]:.1f} at the start, {load[1]:.1f} at the end), pyshacl {pyshacl.__version__}, "
         f"pyoxigraph {ox.__version__}. Whole graphs are the real graph's union (inferred "

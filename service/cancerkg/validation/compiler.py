@@ -14,6 +14,7 @@ ill-typed literals, values that cannot be compared), so both engines give the sa
 from __future__ import annotations
 
 import re
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from functools import cache
@@ -91,21 +92,29 @@ class Plan:
     checks: list[Check] = field(default_factory=list)
     uncompiled: dict[Node, str] = field(default_factory=dict)
     compiled: list[Node] = field(default_factory=list)
+    focus: list[tuple[ox.NamedNode, Sparql]] = field(default_factory=list)
+    """(scratch graph, the targets pattern whose ?this fills it) for each compiled shape."""
 
 
 def compile_shapes(shapes: Graph, ill_typed: IllTyped) -> Plan:
     """Every shape with targets, as checks; those that cannot be compiled, named with why."""
     plan = Plan()
-    for shape in target_shapes(shapes):
+    run = uuid.uuid4().hex
+    for number, shape in enumerate(target_shapes(shapes)):
         if _deactivated(shapes, shape):
             continue
+        graph = ox.NamedNode(f"urn:cancerkg:focus:{run}:{number}")
+        focus = fill("focus-graph", graph=Sparql(str(graph)))
         try:
-            checks = list(_Compiler(shapes, ill_typed).shape_checks(shape))
+            compiler = _Compiler(shapes, ill_typed, focus)
+            targets = compiler.targets(shape)
+            checks = list(compiler.shape_checks(shape))
         except NotCompiledError as why:
             plan.uncompiled[shape] = str(why)
         else:
             plan.checks.extend(checks)
             plan.compiled.append(shape)
+            plan.focus.append((graph, targets))
     return plan
 
 
@@ -199,8 +208,9 @@ def path(shapes: Graph, node: Node) -> Sparql:
 class _Compiler:
     """Compiles one top-level shape; fresh variable names for nested value nodes."""
 
-    def __init__(self, shapes: Graph, ill_typed: IllTyped) -> None:
+    def __init__(self, shapes: Graph, ill_typed: IllTyped, focus: Sparql) -> None:
         self.g = shapes
+        self.focus = focus
         self.ill_typed = ill_typed
         self.counter = 0
         self.visiting: list[Node] = []
@@ -208,20 +218,21 @@ class _Compiler:
     # -- top level ------------------------------------------------------------------------------
 
     def shape_checks(self, shape: Node) -> Iterator[Check]:
-        targets = self.targets(shape)
+        """The checks of a shape with targets and of its property shapes, all reading the focus
+        nodes from `self.focus` (the engine fills it from `targets` first)."""
         aliases = _aliases(list(self.g.objects(shape, SH.targetNode)))
-        for check in self.all_checks(shape, targets):
+        for check in self.all_checks(shape, self.focus):
             yield replace(check, aliases=aliases) if aliases else check
 
-    def all_checks(self, shape: Node, targets: Sparql) -> Iterator[Check]:
-        yield from self.checks(shape, targets)
+    def all_checks(self, shape: Node, focus: Sparql) -> Iterator[Check]:
+        yield from self.checks(shape, focus)
         if self.g.value(shape, SH.path) is not None and self.g.value(shape, SH.property):
             raise NotCompiledError("sh:property on a property shape")
         for member in self.g.objects(shape, SH.property):
             if self.g.value(member, SH.property) is not None:
                 raise NotCompiledError("sh:property on a property shape")
             if not _deactivated(self.g, member):
-                yield from self.checks(member, targets)
+                yield from self.checks(member, focus)
 
     def targets(self, shape: Node) -> Sparql:
         parts = [
@@ -243,8 +254,8 @@ class _Compiler:
         ]
         return Sparql(" UNION ".join(parts))
 
-    def checks(self, shape: Node, targets: Sparql) -> Iterator[Check]:
-        """The checks of one shape's own constraints, for the focus nodes `targets` binds."""
+    def checks(self, shape: Node, focus: Sparql) -> Iterator[Check]:
+        """The checks of one shape's own constraints, for the focus nodes `focus` binds."""
         self.refuse_unknown(shape)
         shape_path = self.g.value(shape, SH.path)
         values = (
@@ -259,10 +270,10 @@ class _Compiler:
             return Check(query, shape, component, severity, shape_path, messages)
 
         for cls in self.g.objects(shape, SH["class"]):
-            query = fill("query-class", targets=targets, values=values, **{"class": term(cls)})
+            query = fill("query-class", focus=focus, values=values, **{"class": term(cls)})
             yield check(query, SH.ClassConstraintComponent)
         for component, condition in self.value_conditions(shape, Sparql("?value"), top=True):
-            query = fill("query-values", targets=targets, values=values, condition=condition)
+            query = fill("query-values", focus=focus, values=values, condition=condition)
             # pyshacl reports no sh:value for sh:hasValue, even on a node shape.
             reported = component != SH.HasValueConstraintComponent
             yield Check(
@@ -273,10 +284,10 @@ class _Compiler:
                 if self.g.value(shape, parameter) is not None:
                     raise NotCompiledError(f"{parameter} on a node shape")
         else:
-            yield from self.path_checks(shape, targets, values, check)
+            yield from self.path_checks(shape, focus, values, check)
         for parameter, (name, operator, component) in PAIRS.items():
             for other in self.g.objects(shape, parameter):
-                holes = {"targets": targets, "values": values, "property": term(other)}
+                holes = {"focus": focus, "values": values, "property": term(other)}
                 if operator:
                     holes["operator"] = Sparql(operator)
                 if parameter == SH.equals:
@@ -290,29 +301,27 @@ class _Compiler:
             self.g.value(shape, SH.closed) is not None
             and str(self.g.value(shape, SH.closed)) == "true"
         ):
-            yield check(self.closed_query(shape, targets), SH.ClosedConstraintComponent)
+            yield check(self.closed_query(shape, focus), SH.ClosedConstraintComponent)
         for constraint in self.g.objects(shape, SH.sparql):
             if not _deactivated(self.g, constraint):
-                yield self.sparql_check(shape, constraint, targets, severity, shape_path)
+                yield self.sparql_check(shape, constraint, focus, severity, shape_path)
 
     def path_checks(
-        self, shape: Node, targets: Sparql, values: Sparql, check: Callable[[Sparql, URIRef], Check]
+        self, shape: Node, focus: Sparql, values: Sparql, check: Callable[[Sparql, URIRef], Check]
     ) -> Iterator[Check]:
+        """The components that need a path: counts, languages, a value among the values."""
         true = Sparql("true")
+        shape_path = self.g.value(shape, SH.path)
+        if shape_path is None:
+            raise NotCompiledError(f"{shape} has no sh:path")
         for count in self.g.objects(shape, SH.minCount):
             if int(str(count)) > 0:
-                query = fill(
-                    "query-min-count",
-                    targets=targets,
-                    values=values,
-                    condition=true,
-                    count=integer(count),
-                )
+                query = self.min_count(focus, values, true, count)
                 yield check(query, SH.MinCountConstraintComponent)
         for count in self.g.objects(shape, SH.maxCount):
             query = fill(
                 "query-max-count",
-                targets=targets,
+                focus=focus,
                 values=values,
                 condition=true,
                 count=integer(count),
@@ -325,34 +334,43 @@ class _Compiler:
                 and str(unique) == "true"
             ):
                 yield check(
-                    fill("query-unique-lang", targets=targets, values=values),
+                    fill(
+                        "query-unique-lang",
+                        focus=focus,
+                        values=values,
+                        path=path(self.g, shape_path),
+                    ),
                     SH.UniqueLangConstraintComponent,
                 )
         for value in self.g.objects(shape, SH.hasValue):
             yield check(
-                fill("query-has-value", targets=targets, values=values, value=term(value)),
+                fill("query-has-value", focus=focus, values=values, value=term(value)),
                 SH.HasValueConstraintComponent,
             )
         for qualified in self.g.objects(shape, SH.qualifiedValueShape):
             condition = self.qualified_condition(shape, qualified)
             for count in self.g.objects(shape, SH.qualifiedMinCount):
-                query = fill(
-                    "query-min-count",
-                    targets=targets,
-                    values=values,
-                    condition=condition,
-                    count=integer(count),
-                )
-                yield check(query, SH.QualifiedMinCountConstraintComponent)
+                if int(str(count)) > 0:
+                    query = self.min_count(focus, values, condition, count)
+                    yield check(query, SH.QualifiedMinCountConstraintComponent)
             for count in self.g.objects(shape, SH.qualifiedMaxCount):
                 query = fill(
                     "query-max-count",
-                    targets=targets,
+                    focus=focus,
                     values=values,
                     condition=condition,
                     count=integer(count),
                 )
                 yield check(query, SH.QualifiedMaxCountConstraintComponent)
+
+    @staticmethod
+    def min_count(focus: Sparql, values: Sparql, condition: Sparql, count: Node) -> Sparql:
+        """At least `count` value nodes meeting `condition`: MINUS for one, else counted."""
+        if integer(count) == "1":
+            return fill("query-min-one", focus=focus, values=values, condition=condition)
+        return fill(
+            "query-min-count", focus=focus, values=values, condition=condition, count=integer(count)
+        )
 
     def qualified_condition(self, shape: Node, qualified: Node) -> Sparql:
         """The value conforms to the qualified shape and, when disjoint, to none of its siblings."""
@@ -371,7 +389,7 @@ class _Compiler:
         ]
         return Sparql("(" + " && ".join(parts) + ")")
 
-    def closed_query(self, shape: Node, targets: Sparql) -> Sparql:
+    def closed_query(self, shape: Node, focus: Sparql) -> Sparql:
         allowed = [
             term(p)
             for member in self.g.objects(shape, SH.property)
@@ -382,13 +400,13 @@ class _Compiler:
         if ignored is not None:
             allowed += [term(p) for p in Collection(self.g, ignored)]
         listed = Sparql(", ".join(allowed)) if allowed else Sparql("<urn:cancerkg:nothing>")
-        return fill("query-closed", targets=targets, allowed=listed)
+        return fill("query-closed", focus=focus, allowed=listed)
 
     def sparql_check(
         self,
         shape: Node,
         constraint: Node,
-        targets: Sparql,
+        focus: Sparql,
         severity: Node,
         shape_path: Node | None,
     ) -> Check:
@@ -410,8 +428,8 @@ class _Compiler:
             raise NotCompiledError("a SHACL-SPARQL constraint without a WHERE clause")
         if not _joinable(text[where.end() :]):
             raise NotCompiledError("$this pre-bound inside nested groups, UNION or sub-queries")
-        focus = f" {{ SELECT DISTINCT ?this WHERE {{ {targets} }} }} "
-        query = self.prefixes(constraint) + text[: where.end()] + focus + text[where.end() :]
+        before, after = text[: where.end()], text[where.end() :]
+        query = f"{self.prefixes(constraint)}{before} {focus} {after}"
         try:
             ox.Store().query(query)
         except SyntaxError as error:

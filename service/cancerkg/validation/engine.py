@@ -6,6 +6,10 @@ Three callers, one engine entry point (`validate_graph`):
 - the published graph (`validate_published`): every asserted data graph with the ontology, as the
   test that guards data/ does;
 - the W3C SHACL test suite, which passes its own data and shapes graphs.
+
+Whole releases are validated by the compiled engine (sparql_engine, release), which calls
+`validate_graph` only for shapes it cannot compile; `validate_published` stays as the reference
+the differential tests compare it with.
 """
 
 from __future__ import annotations

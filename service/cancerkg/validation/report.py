@@ -14,6 +14,7 @@ import re
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -144,9 +145,11 @@ def make_result(
     """A result for people: terms shown, the first message (sorted) with its placeholders filled."""
     terms = {"this": show(focus), "path": path, "value": show(value)}
     message = min(messages) if messages else "constraint not met"
-    message = _PLACEHOLDER.sub(lambda m: terms[m.group(1)] or "nothing", message)
-    # pyshacl fills SPARQL placeholders with full IRIs; shorten them like every other term.
-    message = _shorten_iris(message)
+    if "{" in message:
+        message = _PLACEHOLDER.sub(lambda m: terms[m.group(1)] or "nothing", message)
+    if "http" in message:
+        # pyshacl fills SPARQL placeholders with full IRIs; shorten them like every other term.
+        message = _shorten_iris(message)
     return Result(
         focus=show(focus) or "",
         path=path,
@@ -199,7 +202,10 @@ def show_path(graph: Graph, path: Node | None) -> str | None:
     return show(path)
 
 
+@lru_cache(maxsize=4096)
 def _compact_iri(iri: str) -> str:
+    """Cached: a whole-graph report names the same shapes, components and classes thousands of
+    times."""
     return compact_iri(iri, PREFIXES_FOR_REPORTS) or f"<{iri}>"
 
 

@@ -59,13 +59,23 @@ class Outcome:
 
 
 def validate_store(data: ox.Store, shapes: Graph, *, fallback: bool = True) -> Outcome:
-    """Validate the default graph of `data` against `shapes`, every focus node at once."""
+    """Validate the default graph of `data` against `shapes`, every focus node at once.
+
+    While it runs, each shape's focus nodes sit in a scratch named graph of `data`
+    (urn:cancerkg:focus:...), removed at the end; the default graph is never written.
+    """
     started = time.perf_counter()
     with quiet_rdflib():
         plan = plan_for(data, shapes)
         found: list[_Found] = []
-        for check in plan.checks:
-            found += _rows(check, data.query(check.query))
+        try:
+            for graph, targets in plan.focus:
+                data.update(fill("focus-insert", graph=Sparql(str(graph)), targets=targets))
+            for check in plan.checks:
+                found += _rows(check, data.query(check.query))
+        finally:
+            for graph, _ in plan.focus:
+                data.remove_graph(graph)
         paths: dict[Node | None, str | None] = {}
         results = [_result(shapes, item, paths) for item in found]
     report = Report(results, build=lambda: _report_graph(shapes, found))
@@ -79,7 +89,9 @@ def plan_for(data: ox.Store, shapes: Graph) -> Plan:
     """The compiled checks for `data`: which shapes compile does not depend on the data, but the
     ill-typed literals each sh:datatype must refuse do."""
     named = {str(d) for d in shapes.objects(None, SH.datatype) if isinstance(d, URIRef)}
-    bad = ill_typed(data, sorted(named - {str(RDF.langString), str(RDFS.Literal)}))
+    # A string, a language-tagged string or any literal is never ill-typed to pyshacl.
+    never = {str(RDF.langString), str(RDFS.Literal), str(XSD.string)}
+    bad = ill_typed(data, sorted(named - never))
     return compile_shapes(shapes, lambda datatype: bad.get(datatype.value, []))
 
 
@@ -120,17 +132,19 @@ class _Found:
 
 
 def _rows(check: Check, rows: object) -> list[_Found]:
-    """The results of one check's answer; rows that say the same thing twice count once."""
+    """The results of one check's answer; rows of a SHACL-SPARQL query that say the same thing
+    twice count once, as pyshacl counts them."""
     assert isinstance(rows, ox.QuerySolutions)
     names = [v.value for v in rows.variables]
     seen: set[tuple[object, ...]] = set()
     found: list[_Found] = []
     for row in rows:
         bound = {n: row[n] for n in names if row[n] is not None}
-        key = tuple(sorted((n, str(t)) for n, t in bound.items()))
-        if key in seen:
-            continue
-        seen.add(key)
+        if check.constraint is not None:  # compiled queries are DISTINCT already
+            key = tuple(sorted((n, str(t)) for n, t in bound.items()))
+            if key in seen:
+                continue
+            seen.add(key)
         focus = _written(check, bound["this"])
         value: Node | None = None
         if "value" in bound and (check.report_value or check.constraint is not None):
