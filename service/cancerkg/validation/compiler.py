@@ -100,20 +100,22 @@ def compile_shapes(shapes: Graph, ill_typed: IllTyped) -> Plan:
     """Every shape with targets, as checks; those that cannot be compiled, named with why."""
     plan = Plan()
     run = uuid.uuid4().hex
-    for number, shape in enumerate(target_shapes(shapes)):
+    graphs: dict[str, ox.NamedNode] = {}  # shapes with the same targets share their focus nodes
+    for shape in target_shapes(shapes):
         if _deactivated(shapes, shape):
             continue
-        graph = ox.NamedNode(f"urn:cancerkg:focus:{run}:{number}")
-        focus = fill("focus-graph", graph=Sparql(str(graph)))
         try:
-            compiler = _Compiler(shapes, ill_typed, focus)
-            targets = compiler.targets(shape)
-            checks = list(compiler.shape_checks(shape))
+            targets = _Compiler(shapes, ill_typed, Sparql("")).targets(shape)
+            graph = graphs.get(targets) or ox.NamedNode(f"urn:cancerkg:focus:{run}:{len(graphs)}")
+            focus = fill("focus-graph", graph=Sparql(str(graph)))
+            checks = list(_Compiler(shapes, ill_typed, focus).shape_checks(shape))
         except NotCompiledError as why:
             plan.uncompiled[shape] = str(why)
-        else:
-            plan.checks.extend(checks)
-            plan.compiled.append(shape)
+            continue
+        plan.checks.extend(checks)
+        plan.compiled.append(shape)
+        if targets not in graphs:
+            graphs[targets] = graph
             plan.focus.append((graph, targets))
     return plan
 
