@@ -78,7 +78,7 @@ class Check:
     messages: tuple[Literal, ...]
     constraint: Node | None = None
     """The sh:sparql node of a SHACL-SPARQL constraint (its rows fill {?var} in messages)."""
-    aliases: tuple[tuple[str, Node], ...] = ()
+    aliases: tuple[tuple[str, ox.Literal], ...] = ()
     """Literal target nodes as pyoxigraph answers them ("4.0"^^xsd:decimal comes back "4"),
     with the term the shapes wrote, which the report shows."""
     report_value: bool = True
@@ -328,6 +328,13 @@ class _Compiler:
                 condition=true,
                 count=integer(count),
             )
+            if integer(count) == "0":
+                query = fill("query-max-zero", focus=focus, values=values, condition=true)
+            elif integer(count) == "1":
+                rendered = path(self.g, shape_path)
+                query = fill(
+                    "query-max-one", focus=focus, values=values, path=rendered, condition=true
+                )
             yield check(query, SH.MaxCountConstraintComponent)
         for unique in self.g.objects(shape, SH.uniqueLang):
             if (
@@ -652,7 +659,7 @@ def _joinable(body: str) -> bool:
     return True
 
 
-def _aliases(nodes: list[Node]) -> tuple[tuple[str, Node], ...]:
+def _aliases(nodes: list[Node]) -> tuple[tuple[str, ox.Literal], ...]:
     """(as pyoxigraph answers it, as written) for each literal target node it rewrites."""
     literals = [n for n in nodes if isinstance(n, Literal)]
     if not literals:
@@ -663,7 +670,12 @@ def _aliases(nodes: list[Node]) -> tuple[tuple[str, Node], ...]:
         assert isinstance(answer, ox.QuerySolutions)
         answered = str(next(iter(answer))["x"])
         if answered != term(literal):
-            found.append((answered, literal))
+            written = (
+                ox.Literal(str(literal), language=literal.language)
+                if literal.language
+                else ox.Literal(str(literal), datatype=ox.NamedNode(str(literal.datatype)))
+            )
+            found.append((answered, written))
     return tuple(found)
 
 

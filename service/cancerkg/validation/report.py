@@ -142,23 +142,37 @@ def make_result(
     shape: Node | None,
     component: Node | None,
 ) -> Result:
-    """A result for people: terms shown, the first message (sorted) with its placeholders filled."""
-    terms = {"this": show(focus), "path": path, "value": show(value)}
+    """A result for people from the terms of a report graph."""
+    return shown_result(
+        focus=show(focus) or "",
+        path=path,
+        value=show(value),
+        messages=messages,
+        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+        shape=show(shape) or "",
+        component=show(component) or "",
+    )
+
+
+def shown_result(
+    *,
+    focus: str,
+    path: str | None,
+    value: str | None,
+    messages: list[str],
+    severity: str,
+    shape: str,
+    component: str,
+) -> Result:
+    """A result from terms already shown: the first message (sorted), placeholders filled."""
+    terms = {"this": focus, "path": path, "value": value}
     message = min(messages) if messages else "constraint not met"
     if "{" in message:
         message = _PLACEHOLDER.sub(lambda m: terms[m.group(1)] or "nothing", message)
     if "http" in message:
         # pyshacl fills SPARQL placeholders with full IRIs; shorten them like every other term.
         message = _shorten_iris(message)
-    return Result(
-        focus=show(focus) or "",
-        path=path,
-        value=show(value),
-        message=message,
-        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-        shape=show(shape) or "",
-        component=show(component) or "",
-    )
+    return Result(focus, path, value, message, severity, shape, component)
 
 
 def show(term: Node | None) -> str | None:
@@ -200,6 +214,11 @@ def show_path(graph: Graph, path: Node | None) -> str | None:
             "(" + "|".join(show_path(graph, p) or "" for p in Collection(graph, alternatives)) + ")"
         )
     return show(path)
+
+
+def show_iri(iri: str) -> str:
+    """An IRI as people read it: a prefixed name, or <iri>."""
+    return _compact_iri(iri)
 
 
 @lru_cache(maxsize=4096)

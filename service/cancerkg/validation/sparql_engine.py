@@ -8,6 +8,7 @@ compiler leaves out are validated by pyshacl on the same triples, and the outcom
 
 from __future__ import annotations
 
+import json
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, SH, XSD
 from rdflib.term import Node
 
+from cancerkg.rdf.iris import XSD_STRING
 from cancerkg.store.memory import to_rdflib
 from cancerkg.validation.compiler import (
     TARGETS,
@@ -32,7 +34,7 @@ from cancerkg.validation.compiler import (
     term,
 )
 from cancerkg.validation.engine import quiet_rdflib, to_graph, validate_graph
-from cancerkg.validation.report import Report, Result, make_result, show_path
+from cancerkg.validation.report import Report, Result, show, show_iri, show_path, shown_result
 
 # pyshacl's own check after rdflib's ill-typed test (DatatypeConstraintComponent).
 _PYTHON_TYPES: dict[URIRef, type | tuple[type, ...]] = {
@@ -76,8 +78,8 @@ def validate_store(data: ox.Store, shapes: Graph, *, fallback: bool = True) -> O
         finally:
             for graph, _ in plan.focus:
                 data.remove_graph(graph)
-        paths: dict[Node | None, str | None] = {}
-        results = [_result(shapes, item, paths) for item in found]
+        shown = _Shown(shapes)
+        results = [shown.result(item) for item in found]
     report = Report(results, build=lambda: _report_graph(shapes, found))
     if plan.uncompiled and fallback:
         report = _merge(report, _pyshacl(data, shapes, plan))
@@ -120,13 +122,17 @@ def _well_typed(literal: ox.Literal) -> bool:
     return python_type is None or isinstance(value.value, python_type)
 
 
+OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal
+
+
 @dataclass(frozen=True)
 class _Found:
-    """One row of a check, as a result: its terms as the report shows them."""
+    """One row of a check, as a result: pyoxigraph terms, made into rdflib ones only if the
+    report graph is asked for (a 1M-triple graph can give 180,000 results)."""
 
     check: Check
-    focus: Node
-    value: Node | None
+    focus: OxTerm
+    value: OxTerm | None
     path: Node | None
     messages: tuple[Literal, ...]
 
@@ -136,51 +142,85 @@ def _rows(check: Check, rows: object) -> list[_Found]:
     twice count once, as pyshacl counts them."""
     assert isinstance(rows, ox.QuerySolutions)
     names = [v.value for v in rows.variables]
+    sparql = check.constraint is not None
     seen: set[tuple[object, ...]] = set()
     found: list[_Found] = []
     for row in rows:
+        if not sparql:  # compiled queries are DISTINCT already
+            value = row["value"] if check.report_value and "value" in names else None
+            path = to_rdflib(row["path"]) if "path" in names else check.path
+            focus = _written(check, row["this"])
+            shown_value = None if value is None else _written(check, value)
+            found.append(_Found(check, focus, shown_value, path, check.messages))
+            continue
         bound = {n: row[n] for n in names if row[n] is not None}
-        if check.constraint is not None:  # compiled queries are DISTINCT already
-            key = tuple(sorted((n, str(t)) for n, t in bound.items()))
-            if key in seen:
-                continue
-            seen.add(key)
+        key = tuple(sorted((n, str(t)) for n, t in bound.items()))
+        if key in seen:
+            continue
+        seen.add(key)
         focus = _written(check, bound["this"])
-        value: Node | None = None
-        if "value" in bound and (check.report_value or check.constraint is not None):
-            value = _written(check, bound["value"])
-        elif check.constraint is not None and check.path is None:
-            value = focus
-        path = to_rdflib(bound["path"]) if "path" in bound else check.path
-        messages = check.messages
-        if check.constraint is not None:
-            messages = tuple(
-                Literal(_fill_bindings(str(m), bound), lang=m.language) for m in messages
-            )
-        found.append(_Found(check, focus, value, path, messages))
+        found_value = bound.get("value", focus if check.path is None else None)
+        sparql_path = to_rdflib(bound["path"]) if "path" in bound else check.path
+        messages = tuple(
+            Literal(_fill_bindings(str(m), bound), lang=m.language) for m in check.messages
+        )
+        found.append(_Found(check, focus, found_value, sparql_path, messages))
     return found
 
 
-def _written(check: Check, found: ox.NamedNode | ox.BlankNode | ox.Literal) -> Node:
+def _written(check: Check, found: OxTerm) -> OxTerm:
     """A term of an answer, as the shapes wrote it where pyoxigraph rewrote a target node."""
     for answered, written in check.aliases:
         if str(found) == answered:
             return written
-    return to_rdflib(found)
+    return found
 
 
-def _result(shapes: Graph, item: _Found, paths: dict[Node | None, str | None]) -> Result:
-    if item.path not in paths:
-        paths[item.path] = show_path(shapes, item.path)
-    return make_result(
-        focus=item.focus,
-        path=paths[item.path],
-        value=item.value,
-        messages=[str(m) for m in item.messages],
-        severity=item.check.severity,
-        shape=item.check.shape,
-        component=item.check.component,
-    )
+def _shown(term: OxTerm | None) -> str | None:
+    """`report.show` for a pyoxigraph term, without making an rdflib one."""
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return show_iri(term.value)
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    text = json.dumps(term.value, ensure_ascii=False)
+    if term.language:
+        return f"{text}@{term.language}"
+    if term.datatype.value != XSD_STRING:
+        return f"{text}^^{show_iri(term.datatype.value)}"
+    return text
+
+
+class _Shown:
+    """What every result of a check shares, shown once."""
+
+    def __init__(self, shapes: Graph) -> None:
+        self.shapes = shapes
+        self.checks: dict[int, tuple[str, str, str]] = {}
+        self.paths: dict[Node | None, str | None] = {}
+
+    def result(self, item: _Found) -> Result:
+        check = item.check
+        if id(check) not in self.checks:
+            severity = str(check.severity).rsplit("#", 1)[-1]
+            self.checks[id(check)] = (
+                severity,
+                show(check.shape) or "",
+                show(check.component) or "",
+            )
+        if item.path not in self.paths:
+            self.paths[item.path] = show_path(self.shapes, item.path)
+        severity, shape, component = self.checks[id(check)]
+        return shown_result(
+            focus=_shown(item.focus) or "",
+            path=self.paths[item.path],
+            value=_shown(item.value),
+            messages=[str(m) for m in item.messages],
+            severity=severity,
+            shape=shape,
+            component=component,
+        )
 
 
 def _report_graph(shapes: Graph, found: list[_Found]) -> tuple[Graph, list[Node]]:
@@ -194,12 +234,12 @@ def _report_graph(shapes: Graph, found: list[_Found]) -> tuple[Graph, list[Node]
         check = item.check
         graph.add((root, SH.result, node))
         graph.add((node, RDF.type, SH.ValidationResult))
-        graph.add((node, SH.focusNode, item.focus))
+        graph.add((node, SH.focusNode, to_rdflib(item.focus)))
         graph.add((node, SH.resultSeverity, check.severity))
         graph.add((node, SH.sourceShape, check.shape))
         graph.add((node, SH.sourceConstraintComponent, check.component))
         if item.value is not None:
-            graph.add((node, SH.value, item.value))
+            graph.add((node, SH.value, to_rdflib(item.value)))
         if item.path is not None:
             graph.add((node, SH.resultPath, item.path))
             for triple in blank_paths(shapes, item.path):
