@@ -8,7 +8,14 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SCRIPTS = ("bench_queries.py", "bench_validation.py", "bench_service.py", "soak.py")
+SCRIPTS = (
+    "bench_queries.py",
+    "bench_search.py",
+    "bench_validation.py",
+    "bench_sheets.py",
+    "bench_service.py",
+    "soak.py",
+)
 
 
 def main() -> int:

@@ -85,7 +85,7 @@ def serve(store_dir: Path) -> Iterator[object]:
 
 def copy_sources(root: Path, target: Path) -> Path:
     """A private copy of the knowledge folders that a test may break or grow."""
-    for folder in ("ontology", "shapes", "data", "queries"):
+    for folder in ("ontology", "shapes", "data", "queries", "mappings"):
         if (root / folder).is_dir():
             shutil.copytree(root / folder, target / folder)
     return target

@@ -103,13 +103,15 @@ def test_no_inactive_ror_is_used(data: rdflib.Graph, ror_table: dict[str, dict[s
 def test_ror_country_is_the_institution_country(
     data: rdflib.Graph, ror_table: dict[str, dict[str, str]]
 ) -> None:
+    """Also for an `unchecked` row that names a country from a secondary source (an extract of
+    ROR's records), so that a wrong id is caught even before its record can be read."""
     alpha2 = {c: str(code) for c, code in data.subject_objects(CKG.isoAlpha2)}
     wrong = []
     for s, ids in ror_ids(data).items():
         countries = {alpha2.get(c, str(c)) for c in data.objects(s, CKG.country)}
         for ror in ids:
             row = ror_table.get(ror)
-            if row is None or row["status"] == "unchecked":
+            if row is None or not row["country"]:
                 continue
             if countries != {row["country"]}:
                 wrong.append((str(s), sorted(countries), ror, row["display_name"], row["country"]))

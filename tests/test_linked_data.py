@@ -63,16 +63,19 @@ def test_turtle_for_programs_html_for_browsers(client: TestClient) -> None:
 
 def test_every_rdf_syntax_parses_to_the_same_graph(client: TestClient) -> None:
     reference = parse(client.get("/id/network/euracan.ttl").content, "turtle")
+    # Compacted JSON-LD names its context by URL, which the test client cannot serve to rdflib:
+    # expanded here; tests/test_jsonld.py parses the compacted form over real HTTP.
     for accept, fmt in (
-        ("application/ld+json", "json-ld"),
+        ('application/ld+json; profile="http://www.w3.org/ns/json-ld#expanded"', "json-ld"),
         ("application/n-triples", "nt"),
         ("application/rdf+xml", "xml"),
     ):
         response = client.get("/id/network/euracan", headers={"Accept": accept})
-        assert response.headers["content-type"].startswith(accept)
+        assert response.headers["content-type"].startswith(accept.split(";")[0])
         assert len(parse(response.content, fmt)) == len(reference), accept
     by_extension = client.get("/id/network/euracan.jsonld", headers={"Accept": BROWSER})
-    assert len(parse(by_extension.content, "json-ld")) == len(reference)
+    assert by_extension.headers["content-type"].startswith("application/ld+json")
+    assert by_extension.json()["@graph"][0]["id"] == str(EURACAN)
 
 
 def test_no_accept_header_gets_turtle(client: TestClient) -> None:

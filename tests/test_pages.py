@@ -127,8 +127,25 @@ def test_query_gallery_form_table_and_csv(client: TestClient) -> None:
 
 def test_editor_page_works_with_or_without_yasgui(client: TestClient) -> None:
     page = client.get("/editor", headers=BROWSER).text
-    assert "example-queries" in page
-    assert ("/static/yasgui/yasgui.min.js" in page) or ("fetch-yasgui.sh" in page)
+    assert "editor-config" in page and "https://w3id.org/cancerkg/ontology#Network" in page
+    assert ("/static/vendor/yasgui/yasgui.min.js" in page) or ("cancerkg assets" in page)
+
+
+def test_editor_map_draws_the_entity_pages_map(client: TestClient) -> None:
+    svg = client.get("/editor/map.svg", params={"counts": "ITA:14,FRA:4", "unit": "members"})
+    assert svg.headers["content-type"].startswith("image/svg+xml")
+    assert 'data-country="ITA" data-count="14"' in svg.text
+    bad = client.get("/editor/map.svg", params={"counts": "<script>:1"})
+    assert bad.status_code == 400 and "ISO3:number" in bad.json()["detail"] + bad.json()["error"]
+
+
+def test_only_pinned_asset_files_are_served(client: TestClient) -> None:
+    for path in (
+        "/static/vendor/yasgui/..%2F..%2Fapp.py",
+        "/static/vendor/none/x.js",
+        "/static/vendor/yasgui/.integrity",
+    ):
+        assert client.get(path).status_code == 404, path
 
 
 def test_validation_page_reports_errors(client: TestClient) -> None:
@@ -171,3 +188,12 @@ def test_coverage_map_draws_all_countries_with_zero_visible() -> None:
     assert counts["ITA"] == "10" and counts["FRA"] == "1" and counts["MLT"] == "0"
     assert parsed.find("svg:title", ns).text == "<b>t</b>"  # type: ignore[union-attr]
     assert shade(0, 10) != shade(1, 10) != shade(10, 10)
+
+
+def test_validate_sends_a_browser_to_the_form_and_tells_a_program_to_post(
+    client: TestClient,
+) -> None:
+    page = client.get("/validate", headers=BROWSER, follow_redirects=False)
+    assert page.status_code == 303 and page.headers["location"] == "/validation"
+    program = client.get("/validate", headers={"Accept": "application/json"})
+    assert program.status_code == 405 and "/validation" in program.text

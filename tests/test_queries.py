@@ -236,6 +236,7 @@ def expect_shared_members(store: Store) -> None:
         "organisation/mater-dei-hospital",
         "organisation/meyer-childrens-hospital",
         "organisation/motol-university-hospital",
+        "organisation/olsztyn-regional-specialised-childrens-hospital",
         "organisation/radboudumc",
         "organisation/sant-joan-de-deu-barcelona",
         "organisation/university-medical-centre-ljubljana",
@@ -373,9 +374,9 @@ def expect_label_search(store: Store) -> None:
     polish = rows(store, "label-search", text="sklodowskiej", lang="pl")
     assert column(polish, "entity") == ["organisation/nio-pib"]
     # One letter matches most of the graph: the first 200 rows in order of English label. A
-    # language narrows the keys before the 200 are chosen: the three labels in Polish with an "a"
-    # (NIO-PIB's in data/jane.ttl; two registry institutions of data/members-ithaca.ttl) are found
-    # although 200 entities with an "a" in English come first.
+    # language narrows the keys before the 200 are chosen: the four labels in Polish with an "a"
+    # (NIO-PIB's in data/jane.ttl; three registry institutions of the ITHACA and CRANIO tables)
+    # are found although 200 entities with an "a" in English come first.
     result = run_query(store, "label-search", {"text": "a"})
     assert isinstance(result, ox.QuerySolutions)
     broad = [s["label"].value for s in result if s["label"] is not None]
@@ -385,6 +386,7 @@ def expect_label_search(store: Store) -> None:
         "organisation/childrens-memorial-health-institute",
         "organisation/gdansk-medical-university",
         "organisation/nio-pib",
+        "organisation/olsztyn-regional-specialised-childrens-hospital",
     ]
 
 

@@ -8,6 +8,7 @@ code, never a traceback.
 from __future__ import annotations
 
 import json
+import os
 import signal
 import socket
 import sys
@@ -43,6 +44,7 @@ from cancerkg.errors import (
     StoreNotFoundError,
 )
 from cancerkg.graph.stats import compute_stats
+from cancerkg.named_queries.paging import Page
 from cancerkg.named_queries.run import parse_assignments, query_file, query_titles, run_query
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_name
 from cancerkg.rdf.iris import ID_PREFIXES, compact_iri
@@ -51,6 +53,10 @@ from cancerkg.settings import Settings, normalise_base_url
 from cancerkg.store import releases
 from cancerkg.store.open import open_remote, open_store, release_quads
 from cancerkg.store.protocol import Store
+from cancerkg.submissions.client import ENV_TOKEN, send_file, wait_for_report
+from cancerkg.submissions.publishing import publish as run_publish
+from cancerkg.submissions.scope import resolve_scope
+from cancerkg.submissions.tokens import create_token, list_tokens, revoke_token
 
 app = typer.Typer(
     name="cancerkg",
@@ -145,6 +151,12 @@ def query(
         list[str] | None,
         typer.Option("--param", "-p", help="A parameter of the named query, name=value (repeat)."),
     ] = None,
+    limit: Annotated[
+        int | None, typer.Option("--limit", min=1, help="Rows of one page of the answer.")
+    ] = None,
+    offset: Annotated[
+        int | None, typer.Option("--offset", min=0, help="Rows to skip (with --limit).")
+    ] = None,
     store: StoreOption = None,
     backend: BackendOption = None,
 ) -> None:
@@ -157,7 +169,10 @@ def query(
     # A path (FILE.rq, or anything that exists) is a query file; otherwise a name.
     query = query_file(Path(name)) if name.endswith(".rq") or Path(name).exists() else name
     with _store(store, backend) as opened:
-        result = run_query(opened, query, arguments)
+        page = None
+        if limit is not None or offset is not None:
+            page = Page(limit or 10**9, offset or 0)
+        result = run_query(opened, query, arguments, page)
         if fmt == "table":
             _print_table(result)
         else:
@@ -220,8 +235,19 @@ def export(
     ] = "nquads",
     store: StoreOption = None,
     backend: BackendOption = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", help="memberships: a network's members as a spreadsheet."),
+    ] = None,
+    network: Annotated[
+        str | None, typer.Option("--network", help="The network's slug, with --kind.")
+    ] = None,
 ) -> None:
-    """Write the whole graph to stdout (N-Quads/TriG keep the named graphs)."""
+    """Write the whole graph to stdout (N-Quads/TriG keep the named graphs), or with --kind
+    memberships --network SLUG --format xlsx|csv its current members in the template's layout."""
+    if kind is not None:
+        _export_sheet(kind, network, fmt, store, backend)
+        return
     keep_graphs = fmt in ("nquads", "trig")
     text = (
         "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }"
@@ -238,6 +264,53 @@ def export(
         else:
             sys.stdout.buffer.write(serialize(opened.query(text), fmt))
     sys.stdout.flush()
+
+
+def _export_sheet(
+    kind: str, network: str | None, fmt: str, store: Path | None, backend: str | None
+) -> None:
+    from cancerkg.sheets.export import export_memberships
+
+    if kind != "memberships" or not network:
+        raise InputError("spreadsheet export: use --kind memberships --network SLUG")
+    if fmt not in ("csv", "xlsx"):
+        raise InputError("spreadsheet export: --format csv or xlsx")
+    with _store(store, backend) as opened:
+        sys.stdout.buffer.write(export_memberships(opened, network, fmt))
+    sys.stdout.flush()
+
+
+@app.command()
+def template(
+    kind: Annotated[str, typer.Argument(help="institutions, memberships or observations.")],
+    fmt: Annotated[str, typer.Option("--format", "-f", help="csv or xlsx.")] = "xlsx",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write here instead of stdout.")
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Write the spreadsheet template of KIND, made from the shapes (required columns marked
+    '*', allowed values as drop-downs, an example row)."""
+    from cancerkg.sheets.templates import template as make_template
+    from cancerkg.validation.release import release_gate
+
+    settings = Settings.resolve(store, "oxigraph")
+    run_build(settings.store_dir, check=release_gate())
+    with _store(store, "oxigraph") as opened:
+        data = make_template(kind, fmt, opened)
+    _write_bytes(data, output)
+
+
+def _write_bytes(data: bytes, output: Path | None) -> None:
+    if output is None:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return
+    try:
+        output.write_bytes(data)
+    except OSError as error:
+        raise InputError(f"{output}: cannot write ({error.strerror})") from None
+    err.print(f"wrote {output}")
 
 
 @app.command()
@@ -264,6 +337,12 @@ def validate(
             "for submissions, no limit for the whole release; 0: no limit).",
         ),
     ] = None,
+    annotated: Annotated[
+        Path | None,
+        typer.Option(
+            "--annotated", help="For a spreadsheet: write a copy with the bad cells marked."
+        ),
+    ] = None,
     store: StoreOption = None,
     release: Annotated[
         bool,
@@ -277,9 +356,15 @@ def validate(
     """Validate submission files against the shapes, with the published graph as context;
     without files (or with --release), the whole published release.
 
+    RDF files, or one spreadsheet (.xlsx, .csv) reported by sheet, row and column.
     Builds the store first when it is missing or out of date (not with --release).
     Exit 0 conforms, 1 does not, 2 bad input.
     """
+    from cancerkg.sheets.workbook import is_spreadsheet
+
+    if files and any(is_spreadsheet(str(f), None) for f in files):
+        _validate_sheet(files, report, fail_on, max_size, timeout, annotated, store)
+        return
     from cancerkg.validation.engine import validate_submission
     from cancerkg.validation.release import release_gate, summary, validate_release
     from cancerkg.validation.report import render
@@ -352,6 +437,41 @@ def serve(
     serve_app(create_app(settings), host, port)
 
 
+def _validate_sheet(
+    files: list[Path],
+    report: str,
+    fail_on: str,
+    max_size: float,
+    timeout: float | None,
+    annotated: Path | None,
+    store: Path | None,
+) -> None:
+    from cancerkg.sheets.annotation import annotated_copy
+    from cancerkg.sheets.checking import render_sheet_report, validate_spreadsheet
+    from cancerkg.validation.release import release_gate
+    from cancerkg.validation.report import render
+    from cancerkg.validation.submission import read_submission_bytes
+
+    if len(files) != 1:
+        raise InputError("validate one spreadsheet at a time, and without RDF files beside it")
+    path = files[0]
+    data = read_submission_bytes(path, int(max_size * 2**20))
+    settings = Settings.resolve(store, "oxigraph")
+    run_build(settings.store_dir, check=release_gate())
+    seconds = timeout if timeout is not None else settings.validation_timeout
+    with _store(store, "oxigraph") as opened, _time_limit(seconds):
+        result = validate_spreadsheet(data, path.name, None, opened)
+    if report in ("turtle", "json-ld"):
+        sys.stdout.write(render(result.report, report, fail_on=fail_on))
+    else:
+        sys.stdout.write(render_sheet_report(result, report, fail_on=fail_on))
+    sys.stdout.flush()
+    if annotated is not None:
+        _write_bytes(annotated_copy(data, path.name, None, result), annotated)
+    if not result.conforms(fail_on):
+        raise typer.Exit(1)
+
+
 # Inputs from this many triples on take long enough to say what is going on (about 5 s).
 PROGRESS_FROM = 20_000
 
@@ -408,6 +528,107 @@ def _check_free(host: str, port: int) -> None:
         ) from None
 
 
+tokens_app = typer.Typer(help="Tokens of data stewards and reviewers (docs/submissions.md).")
+app.add_typer(tokens_app, name="tokens")
+
+
+@tokens_app.command("create")
+def tokens_create(
+    name: Annotated[str, typer.Option("--name", help="Whose token: a person or an office.")],
+    role: Annotated[str, typer.Option("--role", help="steward or reviewer.")] = "steward",
+    scope: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--scope",
+            help="A network or organisation the steward speaks for: slug (euracan), "
+            "kind/slug or IRI (repeat).",
+        ),
+    ] = None,
+    organisation: Annotated[
+        str | None,
+        typer.Option(
+            "--organisation", help="Who submissions are attributed to (default: the first scope)."
+        ),
+    ] = None,
+    store: StoreOption = None,
+) -> None:
+    """Create a token; it is printed once and stored only as a hash."""
+    settings = Settings.resolve(store)
+    with _published_or_none(settings) as published:
+        scopes = tuple(resolve_scope(s, published) for s in scope or [])
+        attributed = resolve_scope(organisation, published) if organisation else None
+    secret, record = create_token(settings.store_dir, name, role, scopes, attributed)
+    err.print(f"token {record.id} for {record.name} ({record.role}); shown only now:")
+    out.print(secret, highlight=False)
+
+
+@tokens_app.command("list")
+def tokens_list(store: StoreOption = None) -> None:
+    """Every token: id, holder, role, scopes, created, revoked (never the secret)."""
+    table = Table(show_edge=False)
+    for column in ("id", "name", "role", "scopes", "created", "revoked"):
+        table.add_column(column)
+    for t in list_tokens(Settings.resolve(store).store_dir):
+        scopes = ", ".join(compact_iri(s, ID_PREFIXES) or s for s in t.scopes)
+        table.add_row(t.id, t.name, t.role, scopes, t.created_at, t.revoked_at or "")
+    out.print(table)
+
+
+@tokens_app.command("revoke")
+def tokens_revoke(
+    token_id: Annotated[str, typer.Argument(help="The token's id (`cancerkg tokens list`).")],
+    store: StoreOption = None,
+) -> None:
+    """Revoke a token at once; what it sent stays in the inbox."""
+    record = revoke_token(Settings.resolve(store).store_dir, token_id)
+    err.print(f"token {record.id} ({record.name}) revoked at {record.revoked_at}")
+
+
+@app.command()
+def submit(
+    file: Annotated[Path, typer.Argument(help="The RDF file to send.")],
+    to: Annotated[str, typer.Option("--to", help="The service, e.g. https://cancerkg.example/")],
+    token: Annotated[
+        str | None, typer.Option("--token", help="Your token; default $CANCERKG_TOKEN.")
+    ] = None,
+    note: Annotated[str, typer.Option("--note", help="A note for the reviewer.")] = "",
+    wait: Annotated[
+        bool, typer.Option("--wait", help="Wait for the validation report; exit 1 if invalid.")
+    ] = False,
+) -> None:
+    """Send a submission to a running cancerkg service's inbox."""
+    sent = send_file(file, to, token or os.environ.get(ENV_TOKEN), note)
+    err.print(f"received as {sent['id']}: {sent['status']}; follow it at {sent['url']}")
+    if not wait:
+        return
+    final = wait_for_report(sent["url"], token or os.environ.get(ENV_TOKEN))
+    counts = final.get("counts") or {}
+    err.print(f"{final['status']}: " + ", ".join(f"{n} {k}" for k, n in counts.items()))
+    if final["status"] != "valid":
+        sys.exit(1)
+
+
+@app.command()
+def publish(store: StoreOption = None) -> None:
+    """Build the next release with every accepted submission, and record it in the inbox."""
+    settings = Settings.resolve(store)
+    with _progress() as report:
+        result = run_publish(settings.store_dir, report=report)
+    verb = "published" if result.rebuilt else "up to date:"
+    err.print(
+        f"{verb} release {result.version} ({len(result.published)} submission(s) newly in it)"
+    )
+
+
+@contextmanager
+def _published_or_none(settings: Settings) -> Iterator[Store | None]:
+    if releases.current_release(settings.store_dir) is None:
+        yield None
+        return
+    with _store(settings.store_dir, None) as opened:
+        yield opened
+
+
 @app.command()
 def load(
     endpoint: Annotated[str, typer.Option("--endpoint", help="The SPARQL server's query URL.")],
@@ -433,6 +654,73 @@ def load(
     target = open_remote(settings, update_endpoint=update_endpoint, graph_store=graph_store)
     target.load(quads)
     err.print(f"loaded {len(quads):,} quads into {endpoint}")
+
+
+@app.command()
+def diff(
+    old: Annotated[
+        str | None, typer.Argument(help="A release version in --store, or a dump file.")
+    ] = None,
+    new: Annotated[
+        str | None, typer.Argument(help="A release version in --store, or a dump file.")
+    ] = None,
+    fmt: Annotated[
+        str, typer.Option("--format", "-f", help="text, json, or an RDF format (turtle, ...).")
+    ] = "text",
+    list_all: Annotated[bool, typer.Option("--list", help="List the releases.")] = False,
+    store: StoreOption = None,
+) -> None:
+    """What changed from OLD to NEW (releases or .nq/.nq.gz/.trig/.ttl dumps), offline.
+
+    Only asserted graphs are compared (not graph/inferred or graph/summaries). Exit 0 either
+    way; 2 for an unknown version or an unreadable file.
+    """
+    from cancerkg.graph.changes import changes_between, changeset_triples
+    from cancerkg.graph.versions import list_versions, read_side
+
+    settings = Settings.resolve(store)
+    if list_all or old is None or new is None:
+        if not list_all:
+            raise InputError("name OLD and NEW (versions or dump files), or use --list")
+        listed_versions = list_versions(settings.store_dir)
+        for listed in listed_versions:
+            out.print(f"{listed.version}  {listed.built_at}  {listed.triples:,} triples")
+        if not listed_versions:
+            err.print(f"no releases in {settings.store_dir}; run `cancerkg build`")
+        return
+    before, after = read_side(old, settings.store_dir), read_side(new, settings.store_dir)
+    changes = changes_between(before.quads, after.quads)
+    if fmt == "text":
+        sys.stdout.write(changes.text(f"Changes from {before.name} to {after.name}"))
+    elif fmt == "json":
+        sys.stdout.write(json.dumps(changes.as_json(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        rdf = by_name(fmt, GRAPH_FORMATS).name
+        triples = changeset_triples(changes, None, after.iri, None)
+        sys.stdout.buffer.write(serialize(triples, rdf))
+    sys.stdout.flush()
+
+
+@app.command()
+def assets(
+    force: Annotated[
+        bool, typer.Option("--force", help="Fetch again even where a copy is present.")
+    ] = False,
+) -> None:
+    """Fetch the pinned browser code of /editor, /docs and /redoc from the npm registry (sha512
+    checked); `pip install .` normally bundles it already."""
+    from cancerkg.web import browser_assets
+
+    for pin in browser_assets.pins().values():
+        found = None if force else browser_assets.locate(pin)
+        if found is not None:
+            err.print(f"{pin.package}@{pin.version}: present in {found}", soft_wrap=True)
+            continue
+        folder = browser_assets.cache_root() / pin.name
+        browser_assets.fetch(pin, folder)
+        err.print(
+            f"{pin.package}@{pin.version}: fetched into {folder} (sha512 checked)", soft_wrap=True
+        )
 
 
 @app.command()

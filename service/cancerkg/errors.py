@@ -179,6 +179,36 @@ class ValidationEngineError(CancerKGError):
     http_status = 500
 
 
+class AuthenticationError(InputError):
+    """A write without a valid token (none, unknown, malformed or revoked)."""
+
+    kind = "unauthorised"
+    http_status = 401
+
+
+class ForbiddenError(InputError):
+    """A token that is valid but may not do this (outside its scope, or not a reviewer)."""
+
+    kind = "forbidden"
+    http_status = 403
+
+
+class ConflictError(InputError):
+    """A change that does not fit the current state (e.g. accepting an invalid submission)."""
+
+    kind = "conflict"
+    http_status = 409
+
+
+class AssetError(CancerKGError):
+    """A browser asset (the SPARQL editor, the API docs) could not be fetched or failed its
+    integrity check."""
+
+    kind = "browser asset unavailable"
+    exit_code = 1
+    http_status = 503
+
+
 class ReleaseInvalidError(CancerKGError):
     """A built release that breaks the shapes; it was not published. `detail` holds the report."""
 

@@ -18,8 +18,10 @@ import pyoxigraph as ox
 from cancerkg import __version__
 from cancerkg.build.dumps import write_dumps
 from cancerkg.build.inference import infer
+from cancerkg.build.search_index import SEARCH_INDEX, write_search_index
 from cancerkg.build.sources import (
     SourceFile,
+    accepted_sources,
     fingerprint,
     knowledge_root,
     rdf_sources,
@@ -74,13 +76,14 @@ def build(
     """
     started = time.monotonic()
     root = root or knowledge_root()
-    digest = fingerprint(root)
+    accepted = accepted_sources(store_dir)
+    digest = fingerprint(root, accepted)
     current = releases.current_release(store_dir)
     if current is not None and current.fingerprint == digest and not force:
         manifest = current.manifest()
         seconds = time.monotonic() - started
         return BuildResult(current, False, manifest.triples, seconds, manifest.validated)
-    sources = rdf_sources(root)
+    sources = rdf_sources(root) + accepted
     if not sources:
         raise BuildError(f"no RDF sources under {root}")
     workspace = releases.new_workspace(store_dir, digest)
@@ -93,6 +96,8 @@ def build(
     summarised = summarise(store, summary_files(root))
     _progress(report, "summarising", 1, 1)
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
+    write_search_index(store, release.path / SEARCH_INDEX)
+    _progress(report, "search index", 1, 1)
     dumps = write_dumps(store, release.dist)
     _progress(report, "dumps", 1, 1)
     store.flush()

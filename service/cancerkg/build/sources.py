@@ -18,6 +18,9 @@ from cancerkg.rdf.parsing import RDF_FORMAT_BY_SUFFIX
 from cancerkg.store.releases import LAYOUT
 
 RDF_FOLDERS = ("ontology", "shapes", "data")
+# STORE/accepted/: submissions a reviewer accepted (docs/submissions.md)
+ACCEPTED_FOLDER = "accepted"
+SUBMISSIONS = "submissions"  # their named graphs: graph/submissions/<id>
 ENV_SOURCES = "CANCERKG_SOURCES"
 
 
@@ -65,6 +68,19 @@ def rdf_sources(root: Path | None = None) -> list[SourceFile]:
     return found
 
 
+def accepted_sources(store_dir: Path) -> list[SourceFile]:
+    """The accepted submissions under the store folder, in id (arrival) order: sources of every
+    build into that store, so a rebuild never drops what a reviewer accepted."""
+    folder = store_dir / ACCEPTED_FOLDER
+    if not folder.is_dir():
+        return []
+    return [
+        SourceFile(path, SUBMISSIONS, graph_iri(SUBMISSIONS, path.stem))
+        for path in sorted(folder.glob("*.ttl"))
+        if path.is_file() and not path.name.startswith(".")
+    ]
+
+
 def rule_files(root: Path | None = None) -> list[Path]:
     """The inference rules (SPARQL CONSTRUCT) applied by the build, in name order."""
     root = root or knowledge_root()
@@ -82,12 +98,16 @@ def query_folder(root: Path | None = None) -> Path:
     return (root or knowledge_root()) / "queries"
 
 
-def fingerprint(root: Path | None = None) -> str:
-    """A digest of every input of the build, so an unchanged tree is not rebuilt."""
+def fingerprint(root: Path | None = None, extra: list[SourceFile] | None = None) -> str:
+    """A digest of every input of the build (with `extra` sources such as accepted
+    submissions), so an unchanged tree is not rebuilt."""
     root = root or knowledge_root()
     digest = hashlib.sha256(f"cancerkg {__version__} layout {LAYOUT}\n".encode())
     files = [s.path for s in rdf_sources(root)] + rule_files(root) + summary_files(root)
     for path in files:
         digest.update(path.relative_to(root).as_posix().encode() + b"\0")
         digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for source in extra or []:
+        digest.update(source.relative.encode() + b"\0")
+        digest.update(hashlib.sha256(source.path.read_bytes()).digest())
     return digest.hexdigest()[:16]

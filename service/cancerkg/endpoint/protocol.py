@@ -87,6 +87,7 @@ class QueryAnswer:
     body: bytes
     media_type: str
     truncated: bool = False
+    rows: int | None = None  # solutions in the body, for SELECT
 
 
 def parse_request(
@@ -257,7 +258,7 @@ def _render_solutions(
     ).encode()
     if key != "json":
         data = results.serialize(ox.parse_query_results(data, ox.QueryResultsFormat.JSON), key)
-    return QueryAnswer(data, media_type, truncated)
+    return QueryAnswer(data, media_type, truncated, min(len(rows), max_rows))
 
 
 def _term_json(term: object) -> dict[str, object]:

@@ -23,6 +23,7 @@ from cancerkg.store import releases
 from cancerkg.store.protocol import Store, construct
 
 CATALOG = BASE + "catalog"
+PUBLISHER = CATALOG + "#publisher"
 IANA = "http://www.iana.org/assignments/media-types/"
 FILE_TYPE = "http://publications.europa.eu/resource/authority/file-type/"
 FORMATS = {
@@ -32,6 +33,7 @@ FORMATS = {
     "application/ld+json": ("JSON-LD", "JSON_LD"),
 }
 VOID_PATH = ".well-known/void"
+DCAT_BYTE_SIZE = "http://www.w3.org/ns/dcat#byteSize"
 
 
 @dataclass(frozen=True)
@@ -68,13 +70,17 @@ class ReleaseInfo:
 def release_info(store_dir: Path) -> ReleaseInfo:
     """The published release's facts, or a bare version when there is no local release (the
     remote backend): then there are no dumps to list."""
-    release = releases.current_release(store_dir)
-    if release is None:
+    published = releases.current_published(store_dir)
+    if published is None:
         return ReleaseInfo(f"cancerkg-{__version__}", "", (), None)
-    manifest = release.manifest()
+    return published_info(published)
+
+
+def published_info(published: releases.Published) -> ReleaseInfo:
+    """The facts of any published release (its dumps are kept forever)."""
+    manifest = published.manifest
     dumps = tuple(DumpFile(d.file, d.media_type, d.sha256, d.size) for d in manifest.dumps)
-    version = f"{manifest.fingerprint}-{manifest.cancerkg or __version__}"
-    return ReleaseInfo(version, manifest.built_at, dumps, release.dist)
+    return ReleaseInfo(published.version, manifest.built_at, dumps, published.release.dist)
 
 
 def describe_dataset(store: Store, release: ReleaseInfo, base_url: str) -> list[ox.Triple]:
@@ -85,7 +91,10 @@ def describe_dataset(store: Store, release: ReleaseInfo, base_url: str) -> list[
         triples += _construct(store, name, {"dataset": dataset})
     triples += _construct(store, "dcat-dataset", _dataset_bindings(release, base_url))
     for dump in release.dumps:
-        triples += _construct(store, "dcat-distribution", _dump_bindings(dump, release, base_url))
+        download = f"{base_url}dumps/{dump.name}"
+        triples += describe_distribution(
+            store, dump, DATASET, download, "cancerkg dump", release.built_at
+        )
     return list(dict.fromkeys(triples))  # the CONSTRUCTs overlap on shared nodes
 
 
@@ -95,7 +104,7 @@ def _dataset_bindings(release: ReleaseInfo, base_url: str) -> dict[str, Term]:
         "catalog": ox.NamedNode(CATALOG),
         "record": ox.NamedNode(CATALOG + "#record"),
         "service": ox.NamedNode(CATALOG + "#sparql-service"),
-        "publisher": ox.NamedNode(CATALOG + "#publisher"),
+        "publisher": ox.NamedNode(PUBLISHER),
         "contact": ox.NamedNode(CATALOG + "#contact"),
         "sparql": ox.NamedNode(base_url + "sparql"),
         "void": ox.NamedNode(base_url + VOID_PATH),
@@ -104,27 +113,52 @@ def _dataset_bindings(release: ReleaseInfo, base_url: str) -> dict[str, Term]:
     }
     if release.built_at:
         bindings["modified"] = _datetime(release.built_at)
+    if release.dist is not None:  # a local release: its version IRI dereferences
+        bindings["currentVersion"] = ox.NamedNode(f"{DATASET}/{release.version}")
     return bindings
 
 
-def _dump_bindings(dump: DumpFile, release: ReleaseInfo, base_url: str) -> dict[str, Term]:
+def describe_distribution(
+    store: Store, dump: DumpFile, dataset: str, download: str, title: str, modified: str
+) -> list[ox.Triple]:
+    """One dump of `dataset` (the current dataset, or one release of it), downloadable at
+    `download`, as a DCAT-AP distribution and VoID data dump."""
+    bindings = _distribution_bindings(dump, dataset, download, title, modified)
+    return [*_construct(store, "dcat-distribution", bindings), _byte_size(dump, dataset)]
+
+
+def _distribution_bindings(
+    dump: DumpFile, dataset: str, download: str, title: str, modified: str
+) -> dict[str, Term]:
+    """The values dcat-distribution.rq binds for one dump of `dataset` (the current dataset,
+    or one release of it), downloadable at `download`."""
     label, file_type = FORMATS.get(dump.media_type, (dump.media_type, "RDF"))
     bindings: dict[str, Term] = {
-        "dataset": ox.NamedNode(DATASET),
-        "distribution": ox.NamedNode(f"{DATASET}#dump-{dump.name}"),
-        "download": ox.NamedNode(f"{base_url}dumps/{dump.name}"),
+        "dataset": ox.NamedNode(dataset),
+        "distribution": _distribution(dump, dataset),
+        "download": ox.NamedNode(download),
         "mediaType": ox.NamedNode(IANA + dump.media_type),
         "format": ox.NamedNode(FILE_TYPE + file_type),
-        "size": ox.Literal(str(dump.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger")),
-        "checksum": ox.NamedNode(f"{DATASET}#dump-{dump.name}-sha256"),
+        "checksum": ox.NamedNode(f"{dataset}#dump-{dump.name}-sha256"),
         "hex": ox.Literal(dump.sha256, datatype=ox.NamedNode(XSD + "hexBinary")),
-        "title": ox.Literal(f"cancerkg dump, {label}", language="en"),
+        "title": ox.Literal(f"{title}, {label}", language="en"),
     }
     if dump.compressed:
         bindings["compression"] = ox.NamedNode(IANA + "gzip")
-    if release.built_at:
-        bindings["modified"] = _datetime(release.built_at)
+    if modified:
+        bindings["modified"] = _datetime(modified)
     return bindings
+
+
+def _byte_size(dump: DumpFile, dataset: str) -> ox.Triple:
+    """dcat:byteSize typed xsd:nonNegativeInteger as DCAT-AP requires; written here rather than in
+    the CONSTRUCT because pyoxigraph canonicalises a bound xsd:nonNegativeInteger to xsd:integer."""
+    size = ox.Literal(str(dump.size), datatype=ox.NamedNode(XSD + "nonNegativeInteger"))
+    return ox.Triple(_distribution(dump, dataset), ox.NamedNode(DCAT_BYTE_SIZE), size)
+
+
+def _distribution(dump: DumpFile, dataset: str) -> ox.NamedNode:
+    return ox.NamedNode(f"{dataset}#dump-{dump.name}")
 
 
 def _datetime(value: str) -> ox.Literal:

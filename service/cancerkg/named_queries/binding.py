@@ -11,7 +11,6 @@ serialised (N-Triples syntax, validated IRIs, escaped literals): a value can nev
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date
 
@@ -22,6 +21,7 @@ from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import BINDING_BLOCK, NamedQuery, Parameter, block_variables
 from cancerkg.rdf.iris import ID, XSD
 from cancerkg.rdf.terms import Term
+from cancerkg.rdf.text import fold
 from cancerkg.store.protocol import Store, ask, select
 
 MAX_TEXT = 200
@@ -214,26 +214,3 @@ def fill_blocks(text: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
 def filled_internal_query(name: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
     """A query the library runs itself (cancerkg/sparql/NAME.rq), its blocks filled."""
     return fill_blocks(internal_query(name), terms)
-
-
-def fold(text: str) -> str:
-    """Lower case without accents: what label search compares."""
-    decomposed = unicodedata.normalize("NFKD", text.lower())
-    stripped = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return stripped.translate(_EXTRA_FOLDS)
-
-
-_EXTRA_FOLDS = str.maketrans(
-    {
-        "ł": "l",
-        "ø": "o",
-        "đ": "d",
-        "ħ": "h",
-        "ı": "i",
-        "ŀ": "l",
-        "æ": "ae",
-        "œ": "oe",
-        "ß": "ss",
-        "þ": "th",
-    }
-)

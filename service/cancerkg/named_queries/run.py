@@ -13,6 +13,7 @@ from pathlib import Path
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.named_queries.binding import bind_arguments
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query, parse_named_query
+from cancerkg.named_queries.paging import Page, page_query
 from cancerkg.rdf.terms import QueryResult
 from cancerkg.store.protocol import Rows, Store, select
 
@@ -35,11 +36,14 @@ def query_file(path: Path) -> NamedQuery:
 
 
 def run_query(
-    store: Store, query: str | NamedQuery, arguments: Mapping[str, str] | None = None
+    store: Store,
+    query: str | NamedQuery,
+    arguments: Mapping[str, str] | None = None,
+    page: Page | None = None,
 ) -> QueryResult:
     """Run a named query (by name, or one read by `query_file`) with its parameters bound as
-    typed RDF terms."""
-    return store.query(bound_query(store, query, arguments))
+    typed RDF terms, the whole answer or one page of it."""
+    return store.query(bound_query(store, query, arguments, page))
 
 
 def select_named(
@@ -50,12 +54,17 @@ def select_named(
 
 
 def bound_query(
-    store: Store, query: str | NamedQuery, arguments: Mapping[str, str] | None = None
+    store: Store,
+    query: str | NamedQuery,
+    arguments: Mapping[str, str] | None = None,
+    page: Page | None = None,
 ) -> str:
     """The text of a named query (a name in the catalogue, or a NamedQuery) with its parameters
-    bound as typed RDF terms: what the service hands to a query worker."""
+    bound as typed RDF terms, cut to `page` if one is asked: what the service hands to a query
+    worker."""
     named = named_query(query) if isinstance(query, str) else query
-    return bind_arguments(named, arguments or {}, store)
+    text = bind_arguments(named, arguments or {}, store)
+    return page_query(text, page) if page is not None else text
 
 
 def parse_assignments(pairs: list[str]) -> dict[str, str]:

@@ -74,6 +74,7 @@ ID_PREFIXES = {
     "role": ID + "role/",
     "status": ID + "accreditation-status/",
     "country": COUNTRY,
+    "sub": ID + "submission/",
 }
 _LOCAL_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 

@@ -1,22 +1,35 @@
-"""The on-disk layout of a store folder, and the atomic switch from one build to the next.
+"""The on-disk layout of a store folder, release versions, and the atomic switch from one
+build to the next.
 
     STORE/
-      current -> releases/<fingerprint>      symlink, replaced atomically by a finished build
-      releases/<fingerprint>/oxigraph/       the pyoxigraph database
-      releases/<fingerprint>/dist/           dumps with .sha256 files
-      releases/<fingerprint>/manifest.json   what was built, from what, when
+      current -> releases/<version>          symlink, replaced atomically by a finished build
+      releases/<version>/oxigraph/           the pyoxigraph database (the newest two releases)
+      releases/<version>/dist/               dumps with .sha256 files (every release, forever)
+      releases/<version>/manifest.json       what was built, from what, when; version, previous
       releases/.tmp-<fingerprint>-<pid>/     a build in progress (removed if it never finished)
+      releases/.lock                         held while a release is numbered and published
+
+A version is `YYYY-MM-DD.N`: the UTC day of publication and its sequence that day from 1. A
+release folder written before versions existed is named by its fingerprint and its manifest has
+no version: it is read as the version its built_at gives (day, then order of building).
 
 A release is never modified after it is published, so any number of read-only readers can use it
-while a new build is written beside it.
+while a new build is written beside it. Dumps and manifests are kept forever (they are what
+/releases/{version} serves and what a diff reads); databases only for the newest releases, which
+a running service or the previous-release fallback may still open.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
+import re
 import shutil
-from dataclasses import asdict, dataclass
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +41,11 @@ named graphs), so the next build does not reuse an older release."""
 CURRENT = "current"
 RELEASES = "releases"
 TMP_PREFIX = ".tmp-"
-KEEP_PREVIOUS = 1
+LOCK = ".lock"
+KEEP_DATABASES = 2
+"""Releases (newest first) that keep their oxigraph database: the one served and the one it
+replaced, which services started before the switch still have open."""
+VERSION = re.compile(r"(\d{4}-\d{2}-\d{2})\.([1-9]\d*)")
 
 
 @dataclass(frozen=True)
@@ -59,6 +76,8 @@ class Manifest:
     triples: int
     validated: str = ""
     """How the shapes gate judged the release ("" when it was built without it)."""
+    version: str = ""  # empty in releases built before versions: see published_releases
+    previous: str = ""  # the version this release replaced; empty for the first
     inferred: int = 0
     summarised: int = 0
     sources: tuple[ManifestSource, ...] = ()
@@ -73,6 +92,8 @@ class Manifest:
             built_at=str(data.get("built_at", "")),
             triples=int(data.get("triples", 0)),
             validated=str(data.get("validated", "")),
+            version=str(data.get("version") or ""),
+            previous=str(data.get("previous") or ""),
             inferred=int(data.get("inferred", 0)),
             summarised=int(data.get("summarised", 0)),
             sources=tuple(ManifestSource(**s) for s in data.get("sources", [])),
@@ -80,7 +101,11 @@ class Manifest:
         )
 
     def write(self, path: Path) -> None:
-        path.write_text(json.dumps(asdict(self), indent=2), encoding="utf-8")
+        """Write and flush to disk: a published release's manifest must survive a crash."""
+        with path.open("w", encoding="utf-8") as file:
+            file.write(json.dumps(asdict(self), indent=2))
+            file.flush()
+            os.fsync(file.fileno())
 
 
 @dataclass(frozen=True)
@@ -140,36 +165,120 @@ def new_workspace(store_dir: Path, fingerprint: str) -> Path:
 
 
 def publish(store_dir: Path, workspace: Path, fingerprint: str) -> Release:
-    """Move a finished workspace into place and point `current` at it in one atomic step."""
-    final = store_dir / RELEASES / fingerprint
-    if final.exists():
-        _retire(final)
-    workspace.rename(final)
-    link = store_dir / CURRENT
-    tmp_link = store_dir / f"{TMP_PREFIX}{CURRENT}-{os.getpid()}"
-    tmp_link.unlink(missing_ok=True)
-    tmp_link.symlink_to(Path(RELEASES) / fingerprint)
-    tmp_link.replace(
-        link
-    )  # rename(2) over the old link: readers see the old or the new, never none
-    _prune(store_dir, keep=final)
+    """Number a finished workspace, move it into place and point `current` at it in one atomic
+    step. Concurrent publishers take turns, so each gets its own version."""
+    releases = store_dir / RELEASES
+    with _publishing(releases):
+        known = published_releases(store_dir)
+        current = current_release(store_dir)
+        previous = next((p.version for p in known if current and p.release == current), "")
+        taken = [p.version for p in known] + [f.name for f in releases.iterdir()]
+        version = next_version(taken, time.gmtime())
+        manifest = Manifest.read(workspace / "manifest.json")
+        replace(manifest, version=version, previous=previous).write(workspace / "manifest.json")
+        final = releases / version
+        workspace.rename(final)
+        link = store_dir / CURRENT
+        tmp_link = store_dir / f"{TMP_PREFIX}{CURRENT}-{os.getpid()}"
+        tmp_link.unlink(missing_ok=True)
+        tmp_link.symlink_to(Path(RELEASES) / version)
+        tmp_link.replace(link)  # rename(2) over the old link: readers see the old or the new
+        _sync(store_dir)
+        _prune(store_dir)
     return Release(final)
 
 
-def _retire(path: Path) -> None:
-    """Move an old release with the same name out of the way (it may still be open)."""
-    graveyard = path.with_name(f"{TMP_PREFIX}old-{path.name}-{os.getpid()}")
-    path.rename(graveyard)
+@dataclass(frozen=True)
+class Published:
+    """A published release and its version (read from the manifest, or derived for a release
+    built before versions existed)."""
+
+    version: str
+    previous: str
+    release: Release
+    manifest: Manifest
+    derived: bool = False
+
+    @property
+    def has_database(self) -> bool:
+        return self.release.oxigraph.is_dir()
 
 
-def _prune(store_dir: Path, keep: Path) -> None:
-    """Keep the new release and the most recent previous one; delete older releases."""
-    releases = store_dir / RELEASES
-    finished = [p for p in releases.iterdir() if not p.name.startswith(TMP_PREFIX) and p != keep]
-    finished.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-    for old in finished[KEEP_PREVIOUS:]:
-        shutil.rmtree(old, ignore_errors=True)
-    for retired in releases.glob(f"{TMP_PREFIX}old-*"):
+def published_releases(store_dir: Path) -> list[Published]:
+    """Every published release of the store, oldest first."""
+    folder = store_dir / RELEASES
+    if not folder.is_dir():
+        return []
+    found: list[tuple[Release, Manifest]] = []
+    for path in folder.iterdir():
+        if path.name.startswith(".") or not (path / "manifest.json").is_file():
+            continue
+        release = Release(path.resolve())
+        found.append((release, release.manifest()))
+    versioned = [Published(m.version, m.previous, r, m) for r, m in found if m.version]
+    legacy = sorted(((r, m) for r, m in found if not m.version), key=lambda rm: rm[1].built_at)
+    derived: list[Published] = []
+    for release, manifest in legacy:
+        day = manifest.built_at[:10] or "1970-01-01"
+        sequence = sum(1 for d in derived if d.version.startswith(day + ".")) + 1
+        previous = derived[-1].version if derived else ""
+        derived.append(Published(f"{day}.{sequence}", previous, release, manifest, True))
+    return sorted(derived + versioned, key=lambda p: version_key(p.version))
+
+
+def find_release(store_dir: Path, version: str) -> Published | None:
+    """The release with this version, or None."""
+    return next((p for p in published_releases(store_dir) if p.version == version), None)
+
+
+def current_published(store_dir: Path) -> Published | None:
+    """The release `current` points to, with its version."""
+    current = current_release(store_dir)
+    return next((p for p in published_releases(store_dir) if p.release == current), None)
+
+
+def version_key(version: str) -> tuple[str, int]:
+    """Sort key: day, then sequence as a number (2026-01-01.10 after 2026-01-01.9)."""
+    match = VERSION.fullmatch(version)
+    return (match.group(1), int(match.group(2))) if match else (version, 0)
+
+
+def next_version(versions: list[str], now: time.struct_time) -> str:
+    """The version of a release published at `now` (UTC): the day and its next sequence."""
+    day = time.strftime("%Y-%m-%d", now)
+    taken = [version_key(v)[1] for v in versions if version_key(v)[0] == day]
+    return f"{day}.{max(taken, default=0) + 1}"
+
+
+@contextmanager
+def _publishing(releases: Path) -> Iterator[None]:
+    """An exclusive lock on releases/.lock (released by the kernel if the process dies)."""
+    with (releases / LOCK).open("a") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _sync(folder: Path) -> None:
+    """fsync a folder so the renames and the new link in it are on disk."""
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+def _prune(store_dir: Path) -> None:
+    """Drop the databases of all but the newest KEEP_DATABASES releases (their dumps and
+    manifests stay), and the leftovers of releases retired by older versions of this code."""
+    current = current_release(store_dir)
+    newest_first = list(reversed(published_releases(store_dir)))
+    for old in newest_first[KEEP_DATABASES:]:
+        if old.has_database and old.release != current:
+            shutil.rmtree(old.release.oxigraph, ignore_errors=True)
+    for retired in (store_dir / RELEASES).glob(f"{TMP_PREFIX}old-*"):
         shutil.rmtree(retired, ignore_errors=True)
 
 

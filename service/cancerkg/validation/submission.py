@@ -43,6 +43,15 @@ def format_for_name(name: str, path: Path | None = None) -> ox.RdfFormat:
     return rdf_format(name)
 
 
+def read_submission_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a submitted file, checked to be a regular file of at most `max_bytes`."""
+    _check_regular(path, max_bytes)
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
+
+
 def read_submission_file(
     path: Path, fmt: str = "auto", *, max_bytes: int = MAX_FILE_BYTES
 ) -> list[ox.Triple]:

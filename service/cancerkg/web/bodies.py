@@ -16,6 +16,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from cancerkg.errors import InputError, PayloadTooLargeError
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_extension, by_media_type
+from cancerkg.sheets.workbook import is_spreadsheet
 from cancerkg.validation.submission import format_for_media_type
 
 SUBMISSION_LIMIT = 5 * 1024 * 1024
@@ -30,6 +31,7 @@ class Submission:
     format: ox.RdfFormat | None
     name: str
     fields: dict[str, str] = field(default_factory=dict)
+    media_type: str | None = None  # as sent, for spreadsheets (which have no RDF format)
 
 
 async def read_body(request: Request, limit: int) -> bytes:
@@ -54,6 +56,9 @@ async def read_submission(request: Request, limit: int = SUBMISSION_LIMIT) -> Su
     body = await read_body(request, limit)
     content_type = request.headers.get("content-type", "")
     if not content_type.lower().startswith("multipart/form-data"):
+        if is_spreadsheet("", content_type):
+            suffix = ".csv" if "csv" in content_type.lower() else ".xlsx"
+            return Submission(body, None, "body" + suffix, media_type=content_type)
         return Submission(body, format_for_media_type(content_type), "body")
     return await _multipart(request.headers, body, limit)
 
@@ -82,7 +87,9 @@ async def _multipart(headers: Headers, body: bytes, limit: int) -> Submission:
     if upload is None:
         return Submission(b"", None, "", fields)
     name = upload.filename or "upload"
-    return Submission(await upload.read(), _upload_format(upload, name), name, fields)
+    return Submission(
+        await upload.read(), _upload_format(upload, name), name, fields, upload.content_type
+    )
 
 
 def _upload_format(upload: UploadFile, name: str) -> ox.RdfFormat | None:

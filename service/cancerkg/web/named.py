@@ -15,6 +15,7 @@ from fastapi import Request
 
 from cancerkg.endpoint.protocol import QueryAnswer, QueryJob
 from cancerkg.endpoint.workers import QueryRunner
+from cancerkg.named_queries.paging import Page
 from cancerkg.named_queries.run import bound_query
 from cancerkg.rdf.formats import RESULT_FORMATS, by_name
 from cancerkg.settings import Settings
@@ -22,7 +23,11 @@ from cancerkg.store.protocol import Rows, Store, read_answer
 
 
 async def run_named(
-    request: Request, name: str, arguments: Mapping[str, str], fmt: str = "json"
+    request: Request,
+    name: str,
+    arguments: Mapping[str, str],
+    fmt: str = "json",
+    page: Page | None = None,
 ) -> QueryAnswer:
     """The named query's answer in `fmt` (json: SPARQL JSON results), capped at max_rows, from
     the app's store, runner and settings."""
@@ -30,7 +35,7 @@ async def run_named(
     store: Store = state.store
     settings: Settings = state.settings
     runner: QueryRunner = state.runner
-    text = await asyncio.to_thread(bound_query, store, name, arguments)
+    text = await asyncio.to_thread(bound_query, store, name, arguments, page)
     # Not the runner's advice for hand-written SPARQL (add LIMIT): a named query's text is fixed.
     advice = (
         f"the named query {name}",
@@ -41,11 +46,19 @@ async def run_named(
     job = QueryJob(
         text,
         accept=by_name(fmt, RESULT_FORMATS).media_type,
-        max_rows=settings.max_rows,
+        max_rows=min(page.limit, settings.max_rows) if page else settings.max_rows,
         advice=advice,
     )
     answer: QueryAnswer = await runner.run(job)
     return answer
+
+
+def next_page_link(request: Request, page: Page | None, answer: QueryAnswer) -> str | None:
+    """The URL of the next page when this one is full (the last page may be empty)."""
+    if page is None or answer.rows is None or answer.rows < page.limit:
+        return None
+    following = page.next()
+    return str(request.url.include_query_params(limit=following.limit, offset=following.offset))
 
 
 def solutions(answer: QueryAnswer) -> Rows | bool:

@@ -7,8 +7,13 @@ only */* (curl, most harvesters) gets Turtle, because it is a program, not a per
 
 from __future__ import annotations
 
+import pyoxigraph as ox
+from fastapi import Request, Response
+
 from cancerkg.rdf import formats
 from cancerkg.rdf.formats import HTML, JSON_LD, N_TRIPLES, RDF_XML, TURTLE, Format
+from cancerkg.rdf.results import serialize
+from cancerkg.web import jsonld
 
 REPRESENTATIONS = (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML)  # server preference on a tie
 BY_EXTENSION = {f.extension: f for f in REPRESENTATIONS} | {"json": JSON_LD}
@@ -33,3 +38,13 @@ def negotiate(accept: str | None, extension: Format | None = None) -> Format:
     if extension is not None:
         return extension
     return formats.negotiate(accept, REPRESENTATIONS)[0]
+
+
+def rdf_response(
+    request: Request, triples: list[ox.Triple], representation: Format, about: str
+) -> Response:
+    """Triples in the negotiated RDF format; JSON-LD compacted with the published context (or
+    expanded when asked), the node `about` first."""
+    if representation == JSON_LD:
+        return jsonld.jsonld_response(request, triples, about)
+    return Response(serialize(triples, representation.name), media_type=representation.content_type)

@@ -132,6 +132,16 @@ class Table:
     rows: list[list[ox.NamedNode | ox.BlankNode | ox.Literal | None]]
     truncated: bool
 
+    def shown(self) -> list[tuple[int, int | None]]:
+        """The columns a page shows, each with the index of its `<name>Label` companion, whose
+        text then names the IRI (the companion is not shown twice; the CSV keeps both)."""
+        index = {name: i for i, name in enumerate(self.columns)}
+        return [
+            (i, index.get(name + "Label"))
+            for i, name in enumerate(self.columns)
+            if not (name.endswith("Label") and name[: -len("Label")] in index)
+        ]
+
 
 def results_table(result: Rows | bool, *, truncated: bool = False) -> Table:
     """Rows for an HTML table, at most MAX_TABLE_ROWS; `truncated` if the runner's cap cut

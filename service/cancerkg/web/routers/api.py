@@ -11,23 +11,27 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
+from starlette.concurrency import run_in_threadpool
 
 from cancerkg.endpoint.jobs import Call
 from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.graph import relations
+from cancerkg.graph.search import search_index
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
+from cancerkg.named_queries.paging import Page
 from cancerkg.rdf import formats
 from cancerkg.rdf.formats import API_FORMATS, API_JSON
 from cancerkg.rdf.iris import XSD_BOOLEAN
 from cancerkg.store.protocol import Rows
 from cancerkg.web.deps import get_runner
-from cancerkg.web.headers import truncation_headers
-from cancerkg.web.named import run_named, solutions
+from cancerkg.web.headers import TRUNCATED, truncation_headers
+from cancerkg.web.named import next_page_link, run_named, solutions
+from cancerkg.web.search import search_index_of
 
 BOOL = ox.NamedNode(XSD_BOOLEAN)
 
-RESERVED = {"format"}
+RESERVED = {"format", "limit", "offset"}
 Runner = Annotated[QueryRunner, Depends(get_runner)]
 
 
@@ -140,6 +144,21 @@ def _endpoint(query: NamedQuery) -> Callable[..., Awaitable[Response]]:
                 str | None, Query(description="json (default), csv or tsv; or use Accept")
             ],
         ),
+        inspect.Parameter(
+            "limit",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[
+                int | None,
+                Query(description="Rows per page; the answer then carries Link: rel=next", ge=1),
+            ],
+        ),
+        inspect.Parameter(
+            "offset",
+            inspect.Parameter.KEYWORD_ONLY,
+            default=None,
+            annotation=Annotated[int | None, Query(description="Rows to skip (with limit)", ge=0)],
+        ),
     ]
     for p in query.parameters:
         parameters.append(
@@ -174,8 +193,18 @@ async def _answer(request: Request, query: NamedQuery) -> Response:
     if repeated:
         raise ParameterError(f"parameter given more than once: {', '.join(repeated)}")
     fmt = _format(request)
-    answer = await run_named(request, query.name, arguments, fmt)
+    page = Page.parse(
+        request.query_params.get("limit"),
+        request.query_params.get("offset"),
+        request.app.state.settings.max_rows,
+    )
+    answer = await run_named(request, query.name, arguments, fmt, page)
     headers = truncation_headers(answer, request.app.state.settings.max_rows)
+    following = next_page_link(request, page, answer)
+    if following:
+        headers["Link"] = f'<{following}>; rel="next"'
+    if page is not None:
+        headers.pop(TRUNCATED, None)  # a full page is not a cut answer: its Link says what follows
     if fmt != API_JSON.name:
         media_type = formats.by_name(fmt, API_FORMATS).content_type
         return Response(answer.body, media_type=media_type, headers=headers)
@@ -191,7 +220,8 @@ async def _answer(request: Request, query: NamedQuery) -> Response:
             "parameters": arguments,
             "columns": columns,
             "rows": rows,
-            "truncated": answer.truncated,
+            "truncated": answer.truncated and page is None,
+            **({"limit": page.limit, "offset": page.offset, "next": following} if page else {}),
         },
         headers=headers,
     )
@@ -220,6 +250,7 @@ def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
 
 
 async def search(
+    request: Request,
     runner: Runner,
     q: Annotated[
         str,
@@ -229,6 +260,10 @@ async def search(
     ],
     lang: Annotated[str | None, Query(description="Only labels in this language")] = None,
 ) -> dict[str, Any]:
+    index = search_index_of(request)
+    if index is not None:  # the release's full-text index: prefix and typo tolerant, ranked
+        results = await run_in_threadpool(search_index, index, q, lang)
+        return {"query": q, "results": results}
     answer: dict[str, Any] = await runner.run(Call(relations.search_answer, (q, lang)))
     return answer
 

@@ -18,14 +18,13 @@ from fastapi import APIRouter, Depends, Query, Request, Response
 from cancerkg.errors import InputError, NotFoundError, UnknownQueryError
 from cancerkg.graph import describe, void
 from cancerkg.named_queries.catalog import named_query
-from cancerkg.rdf.formats import Format
+from cancerkg.rdf.formats import JSON_LD, Format
 from cancerkg.rdf.iris import BASE, DATASET, GRAPH, ID, ONTOLOGY_IRI, QUERIES, checked_iri
-from cancerkg.rdf.results import serialize
 from cancerkg.store.protocol import Store
-from cancerkg.web import errors, render, views
+from cancerkg.web import errors, jsonld, render, views
 from cancerkg.web.caching import Validators, conditional, current_release
 from cancerkg.web.deps import get_store
-from cancerkg.web.negotiation import negotiate, split_extension
+from cancerkg.web.negotiation import negotiate, rdf_response, split_extension
 
 router = APIRouter(tags=["linked data"])
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -42,6 +41,27 @@ CATALOG_IRI = void.CATALOG
 def thing(path: str, request: Request, store: StoreDep) -> Response:
     stem, extension = split_extension(path)
     return describe_resource(request, store, _path_iri(ID + stem), extension)
+
+
+@router.api_route(
+    "/api/entities/{kind}/{slug}",
+    methods=["GET"],
+    summary="A thing of the graph as JSON-LD (compacted; expanded on request)",
+    tags=["relationships"],
+)
+@router.api_route("/api/entities/{kind}/{slug}", methods=["HEAD"], include_in_schema=False)
+def entity_jsonld(kind: str, slug: str, request: Request, store: StoreDep) -> Response:
+    """The same JSON-LD as /id/{kind}/{slug} with Accept: application/ld+json, for API clients
+    that would rather not negotiate."""
+    return describe_resource(request, store, _path_iri(f"{ID}{kind}/{slug}"), JSON_LD)
+
+
+@router.api_route(
+    "/context.jsonld", methods=["GET"], summary="The JSON-LD @context of the graph's documents"
+)
+@router.api_route("/context.jsonld", methods=["HEAD"], include_in_schema=False)
+def jsonld_context(request: Request) -> Response:
+    return conditional(request, jsonld.context_response, negotiated=False)
 
 
 @router.api_route(
@@ -156,13 +176,9 @@ def describe_resource(
             return _not_found(request, representation, iri)
         if representation.name == "html":
             return views.entity_page(request, store, iri)
-        return rdf_response(describe.describe(store, iri), representation)
+        return rdf_response(request, describe.describe(store, iri), representation, iri)
 
     return conditional(request, build)
-
-
-def rdf_response(triples: list[ox.Triple], representation: Format) -> Response:
-    return Response(serialize(triples, representation.name), media_type=representation.content_type)
 
 
 def _document(
@@ -179,7 +195,7 @@ def _document(
     representation = negotiate(request.headers.get("accept"), chosen)
     if representation.name == "html":
         return conditional(request, html)
-    return conditional(request, lambda: rdf_response(triples(), representation))
+    return conditional(request, lambda: rdf_response(request, triples(), representation, iri))
 
 
 def _path_iri(iri: str) -> str:

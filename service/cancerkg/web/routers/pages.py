@@ -8,43 +8,49 @@ and literal reaches the browser as text; assets come from web/static/ (no CDN).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request, Response
+from starlette.concurrency import run_in_threadpool
 
-from cancerkg.errors import CancerKGError
-from cancerkg.graph import describe
+from cancerkg.endpoint.jobs import Call
+from cancerkg.endpoint.workers import QueryRunner
+from cancerkg.errors import CancerKGError, InputError
+from cancerkg.graph import describe, vocabulary
 from cancerkg.graph.completeness import completeness
+from cancerkg.graph.coverage import render_svg
 from cancerkg.graph.describe import Link
+from cancerkg.graph.relations import search_answer
+from cancerkg.graph.search import search_index
 from cancerkg.graph.stats import compute_stats
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
-from cancerkg.rdf.iris import checked_iri
+from cancerkg.rdf.iris import COUNTRY, checked_iri
+from cancerkg.sheets.workbook import is_spreadsheet
 from cancerkg.store.protocol import Store, select
-from cancerkg.validation.submission import format_for_name, parse_submission
+from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_form
+from cancerkg.web.browser_assets import FALLBACKS, FETCH_COMMAND, pins
 from cancerkg.web.caching import conditional
-from cancerkg.web.deps import get_store
+from cancerkg.web.deps import get_runner, get_store
 from cancerkg.web.headers import truncation_headers
 from cancerkg.web.named import run_named
-from cancerkg.web.render import (
-    STATIC,
-    render,
-    script_json,
-)
-from cancerkg.web.validating import validate_in_worker
+from cancerkg.web.render import render, script_json
+from cancerkg.web.search import search_index_of
+from cancerkg.web.validating import form_document, validate_in_worker, validate_sheet_in_worker
 from cancerkg.web.views import form_arguments
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
+SEARCH_PAGE_LIMIT = 50
 
 
 StoreDep = Annotated[Store, Depends(get_store)]
 
 
-YASGUI_FILES = ("yasgui/yasgui.min.js", "yasgui/yasgui.min.css")
+MAP_COUNT = re.compile(r"([A-Z]{3}):(\d{1,9})")
 
 
 @dataclass(frozen=True)
@@ -71,6 +77,25 @@ def _home_page(request: Request, store: StoreDep) -> Response:
         stats=stats,
         queries=queries[:6],
         query_count=len(queries),
+    )
+
+
+@router.get("/search")
+async def search_page(
+    request: Request, runner: Annotated[QueryRunner, Depends(get_runner)], q: str = ""
+) -> Response:
+    """Results of the search box: the release's full-text index, else label search in SPARQL."""
+    text = q.strip()[:200]
+    results: list[dict[str, str]] = []
+    if text:
+        index = search_index_of(request)
+        if index is not None:
+            results = await run_in_threadpool(search_index, index, text, None, SEARCH_PAGE_LIMIT)
+        else:
+            answer = await runner.run(Call(search_answer, (text, None)))
+            results = answer["results"][:SEARCH_PAGE_LIMIT]
+    return render(
+        request, "search.html", search_text=text, results=results, limit=SEARCH_PAGE_LIMIT
     )
 
 
@@ -131,15 +156,55 @@ async def query_csv(name: str, request: Request) -> Response:
 
 
 @router.get("/editor")
-def editor(request: Request) -> Response:
-    installed = all((STATIC / f).is_file() for f in YASGUI_FILES)
-    examples = [{"name": q.name, "title": q.title, "query": q.text} for q in catalogue().values()]
+def editor(request: Request, store: StoreDep) -> Response:
+    """YASGUI over our endpoint, completing from our own prefixes and terms, opening on an
+    example that shows every result view; a plain form where YASGUI is not installed."""
+    # The page differs with and without YASGUI: a restart after `cancerkg assets` is a new page.
+    flavour = "yasgui" if request.app.state.assets.get("yasgui") is not None else "plain"
+    return conditional(request, lambda: _editor_page(request, store), flavour)
+
+
+def _editor_page(request: Request, store: Store) -> Response:
+    terms = vocabulary.terms(store)
+    config = {
+        "prefixes": vocabulary.prefixes(),
+        "classes": [t.iri for t in terms if t.kind == "class"],
+        "properties": [t.iri for t in terms if t.kind == "property"],
+        "example": internal_query("editor-example"),
+        "examples": [
+            {"name": q.name, "title": q.title, "query": q.text} for q in _gallery_entries()
+        ],
+    }
     return render(
         request,
         "editor.html",
-        installed=installed,
-        examples=script_json(json.dumps(examples).encode("utf-8")),
+        installed=request.app.state.assets.get("yasgui") is not None,
+        pin=pins()["yasgui"],
+        fallback=FALLBACKS["yasgui"],
+        command=FETCH_COMMAND,
+        example=config["example"],
+        config=script_json(json.dumps(config).encode("utf-8")),
     )
+
+
+@router.get("/editor/map.svg")
+def editor_map(
+    counts: Annotated[str, Query(max_length=4000)] = "",
+    unit: Annotated[str, Query(max_length=40)] = "rows",
+) -> Response:
+    """The entity pages' tile map of Europe for the editor's Map view: `counts` is
+    ISO3:number,... (the view sums a result per country), drawn by the same code."""
+    tallies: dict[str, int] = {}
+    for item in filter(None, counts.split(",")):
+        match = MAP_COUNT.fullmatch(item)
+        if match is None:
+            raise InputError(
+                f"counts: {item[:20]!r} is not ISO3:number",
+                detail="e.g. counts=FRA:4,ITA:14 (ISO 3166-1 alpha-3 codes)",
+            )
+        tallies[COUNTRY + match[1]] = int(match[2])
+    svg = render_svg(tallies, title=f"{unit} per country", unit=unit)
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "max-age=3600"})
 
 
 @router.get("/validation")
@@ -152,15 +217,14 @@ async def validation_submit(request: Request) -> Response:
     """Validate a pasted or uploaded submission and show the report grouped by focus node: the
     same path as POST /validate (body read with its size limit, SHACL off the event loop)."""
     form = await read_form(request)
-    text, fmt = form.fields.get("text", ""), form.fields.get("format", "auto")
+    text = form.fields.get("text", "")
     try:
-        if form.name:  # an uploaded file wins over pasted text
-            data, name = form.data, form.name
-            chosen = form.format if fmt == "auto" and form.format else None
-            chosen = chosen or format_for_name(fmt, Path(name))
-        else:
-            data, name = text.encode("utf-8"), "pasted text"
-            chosen = format_for_name("turtle" if fmt == "auto" else fmt, None)
+        if form.name and is_spreadsheet(form.name, form.media_type):
+            sheet, _ = await validate_sheet_in_worker(
+                request, form.data, form.name, form.media_type, False
+            )
+            return render(request, "validation.html", report=None, sheet=sheet, error=None, text="")
+        data, chosen, name = form_document(form)
         submission = parse_submission(data, chosen, name=name)
         report = await validate_in_worker(request, submission)
     except CancerKGError as failure:

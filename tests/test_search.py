@@ -1,0 +1,89 @@
+"""Full-text search: the index each release carries (build/search_index.py), through
+/api/entities, the search page and the box on every page."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from fastapi.testclient import TestClient
+
+from cancerkg.build.search_index import SEARCH_INDEX, deletions, words
+from cancerkg.graph.search import search_index
+from cancerkg.settings import Settings
+from cancerkg.store import releases
+from cancerkg.store.memory import MemoryStore
+from cancerkg.web.app import create_app
+
+
+@pytest.fixture(scope="module")
+def index(store_dir: Path) -> Path:
+    release = releases.current_release(store_dir)
+    assert release is not None
+    path = release.path / SEARCH_INDEX
+    assert path.is_file()
+    return path
+
+
+def labels(path: Path, text: str) -> list[str]:
+    return [r["label"] for r in search_index(path, text)]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("karolinsk", "Karolinska University Hospital"),  # a word's start
+        ("gustav rousy", "Gustave Roussy"),  # a prefix and a missing letter
+        ("gustave rousssy", "Gustave Roussy"),  # a letter too many
+        (
+            "sklodowska",
+            "Maria Skłodowska-Curie National Institute of Oncology – National Research Institute",
+        ),
+        ("LÉON BÉRARD", "Centre Léon Bérard"),  # case and accents
+    ],
+)
+def test_search_finds_names_by_prefix_and_with_a_typo(
+    index: Path, text: str, expected: str
+) -> None:
+    assert expected in labels(index, text)
+
+
+def test_an_exact_acronym_and_an_identifier_rank_first(index: Path) -> None:
+    assert labels(index, "EURACAN")[0] == "ERN EURACAN"
+    assert labels(index, "PL")[0] == "Poland"
+    gustave = search_index(index, "gustave roussy")[0]
+    assert gustave["label"] == "Gustave Roussy"
+
+
+def test_identifiers_are_searchable(index: Path, store_dir: Path) -> None:
+    found = search_index(index, "Q1501084")
+    assert found and found[0]["matched"] == "Q1501084"
+
+
+def test_nothing_matches_nothing(index: Path) -> None:
+    assert search_index(index, "zzzzqqqq") == []
+    assert search_index(index, "—!?") == []
+
+
+def test_words_fold_like_the_search_keys() -> None:
+    assert words("Skłodowska-Curie, ÉCOLE") == ["sklodowska", "curie", "ecole"]
+    assert "rousy" in set(deletions("roussy"))
+
+
+def test_the_api_and_the_page_use_the_index(store_dir: Path) -> None:
+    with TestClient(create_app(Settings(store_dir, "oxigraph"))) as client:
+        found = client.get("/api/entities", params={"q": "gustav rousy"}).json()["results"]
+        assert found[0]["label"] == "Gustave Roussy"
+        page = client.get("/search", params={"q": "karolinsk"}, headers={"Accept": "text/html"})
+        assert "Karolinska University Hospital" in page.text
+        home = client.get("/", headers={"Accept": "text/html"}).text
+        assert 'id="site-search"' in home and "/static/search.js" in home
+
+
+def test_without_an_index_search_runs_as_sparql(store_dir: Path, memory_store: MemoryStore) -> None:
+    """A store handed to the app (or a remote endpoint) has no index: label search in SPARQL."""
+    settings = Settings(store_dir, "remote", endpoint="http://127.0.0.1:9/sparql")
+    with TestClient(create_app(settings, store=memory_store)) as client:
+        found = client.get("/api/entities", params={"q": "gustave roussy"}).json()["results"]
+        assert any(r["label"] == "Gustave Roussy" for r in found)
+        assert client.get("/api/entities", params={"q": "gustav rousy"}).json()["results"] == []
