@@ -36,7 +36,13 @@ from cancerkg import __version__
 from cancerkg.build.pipeline import Reporter
 from cancerkg.build.pipeline import build as run_build
 from cancerkg.endpoint.jobs import VALIDATION_ADVICE
-from cancerkg.errors import CancerKGError, InputError, QueryTimeoutError, StoreNotFoundError
+from cancerkg.errors import (
+    CancerKGError,
+    InputError,
+    QueryTimeoutError,
+    ReleaseInvalidError,
+    StoreNotFoundError,
+)
 from cancerkg.graph.stats import compute_stats
 from cancerkg.named_queries.paging import Page
 from cancerkg.named_queries.run import parse_assignments, query_file, query_titles, run_query
@@ -90,16 +96,45 @@ def build(
     force: Annotated[
         bool, typer.Option("--force", help="Rebuild even if nothing changed.")
     ] = False,
+    fail_on: Annotated[
+        str,
+        typer.Option(
+            "--fail-on",
+            help="What refuses a release: violation (default; warnings and infos are "
+            "printed but publish) or warning.",
+        ),
+    ] = "violation",
+    no_validate: Annotated[
+        bool,
+        typer.Option(
+            "--no-validate",
+            help="EMERGENCIES ONLY: publish without checking the shapes (the manifest says so; "
+            "`cancerkg build --force` or `cancerkg validate --release` checks it later).",
+        ),
+    ] = False,
 ) -> None:
-    """Parse ontology, shapes and data, infer, load the store and write dumps (atomically)."""
+    """Parse ontology, shapes and data, validate them whole, infer, load the store and write
+    dumps; the new release is published (atomically) only if it conforms to the shapes.
+
+    Exit 1 when it does not: the report is printed and the previous release stays current.
+    """
+    from cancerkg.validation.release import release_gate
+
     settings = Settings.resolve(store)
+    check = None if no_validate else release_gate(fail_on)
+    if no_validate:
+        err.print("[yellow]warning:[/yellow] --no-validate: the shapes are NOT checked")
     with _progress() as report:
-        result = run_build(settings.store_dir, force=force, report=report)
+        result = run_build(settings.store_dir, force=force, report=report, check=check)
     verb = "built" if result.rebuilt else "up to date:"
     err.print(
         f"{verb} {result.triples:,} triples in {result.release.path} "
         f"({result.seconds:.1f} s); dumps in {result.release.dist}"
     )
+    if result.validated:
+        err.print(f"validated: {result.validated}", highlight=False)
+    else:
+        err.print("not validated against the shapes: `cancerkg build --force` validates it")
 
 
 @app.command()
@@ -257,9 +292,10 @@ def template(
     """Write the spreadsheet template of KIND, made from the shapes (required columns marked
     '*', allowed values as drop-downs, an example row)."""
     from cancerkg.sheets.templates import template as make_template
+    from cancerkg.validation.release import release_gate
 
     settings = Settings.resolve(store, "oxigraph")
-    run_build(settings.store_dir)
+    run_build(settings.store_dir, check=release_gate())
     with _store(store, "oxigraph") as opened:
         data = make_template(kind, fmt, opened)
     _write_bytes(data, output)
@@ -308,11 +344,20 @@ def validate(
         ),
     ] = None,
     store: StoreOption = None,
+    release: Annotated[
+        bool,
+        typer.Option(
+            "--release",
+            help="Check the published release whole, as it is (no rebuild); the shapes "
+            "compiled to SPARQL, pyshacl for any shape they cannot express.",
+        ),
+    ] = False,
 ) -> None:
-    """Validate submission files against the shapes, with the published graph as context.
+    """Validate submission files against the shapes, with the published graph as context;
+    without files (or with --release), the whole published release.
 
     RDF files, or one spreadsheet (.xlsx, .csv) reported by sheet, row and column.
-    Builds the store first when it is missing or out of date.
+    Builds the store first when it is missing or out of date (not with --release).
     Exit 0 conforms, 1 does not, 2 bad input.
     """
     from cancerkg.sheets.workbook import is_spreadsheet
@@ -320,19 +365,32 @@ def validate(
     if files and any(is_spreadsheet(str(f), None) for f in files):
         _validate_sheet(files, report, fail_on, max_size, timeout, annotated, store)
         return
-    from cancerkg.validation.engine import validate_published, validate_submission
+    from cancerkg.validation.engine import validate_submission
+    from cancerkg.validation.release import release_gate, summary, validate_release
     from cancerkg.validation.report import render
     from cancerkg.validation.submission import read_submission_file
 
+    if release and files:
+        raise InputError("give submission files or --release, not both")
     max_bytes = int(max_size * 2**20)
     submission = [
         t for path in files or [] for t in read_submission_file(path, fmt, max_bytes=max_bytes)
     ]
     settings = Settings.resolve(store, "oxigraph")
-    run_build(settings.store_dir)
+    if release and releases.current_release(settings.store_dir) is None:
+        raise StoreNotFoundError(
+            f"no published release at {settings.store_dir}; run `cancerkg build`"
+        )
+    if not release:
+        run_build(settings.store_dir, check=release_gate())
     seconds = timeout if timeout is not None else (settings.validation_timeout if files else 0)
     with _store(store, "oxigraph") as opened, _time_limit(seconds), _working(submission, files):
-        result = validate_submission(submission, opened) if files else validate_published(opened)
+        if files:
+            result = validate_submission(submission, opened)
+        else:
+            outcome = validate_release(opened)
+            result = outcome.report
+            err.print(f"validated: {summary(outcome)}", highlight=False)
     sys.stdout.write(render(result, report, fail_on=fail_on))
     sys.stdout.flush()
     if not result.conforms(fail_on):
@@ -368,8 +426,10 @@ def serve(
     if base_url is not None:
         settings = replace(settings, base_url=normalise_base_url(base_url))
     if settings.backend != "remote":
+        from cancerkg.validation.release import release_gate
+
         with _progress() as report:
-            result = run_build(settings.store_dir, report=report)
+            result = run_build(settings.store_dir, report=report, check=release_gate())
         if result.rebuilt:
             err.print(f"built {result.triples:,} triples in {result.release.path}")
     _check_free(host, port)
@@ -388,6 +448,7 @@ def _validate_sheet(
 ) -> None:
     from cancerkg.sheets.annotation import annotated_copy
     from cancerkg.sheets.checking import render_sheet_report, validate_spreadsheet
+    from cancerkg.validation.release import release_gate
     from cancerkg.validation.report import render
     from cancerkg.validation.submission import read_submission_bytes
 
@@ -396,7 +457,7 @@ def _validate_sheet(
     path = files[0]
     data = read_submission_bytes(path, int(max_size * 2**20))
     settings = Settings.resolve(store, "oxigraph")
-    run_build(settings.store_dir)
+    run_build(settings.store_dir, check=release_gate())
     seconds = timeout if timeout is not None else settings.validation_timeout
     with _store(store, "oxigraph") as opened, _time_limit(seconds):
         result = validate_spreadsheet(data, path.name, None, opened)
@@ -730,6 +791,8 @@ def main() -> None:
     try:
         app()
     except CancerKGError as error:
+        if isinstance(error, ReleaseInvalidError) and error.detail:
+            sys.stdout.write(error.detail)  # the report of the release that was refused
         err.print(
             f"[red]error:[/red] {error.message}", highlight=False, markup=True, soft_wrap=True
         )

@@ -207,3 +207,11 @@ class AssetError(CancerKGError):
     kind = "browser asset unavailable"
     exit_code = 1
     http_status = 503
+
+
+class ReleaseInvalidError(CancerKGError):
+    """A built release that breaks the shapes; it was not published. `detail` holds the report."""
+
+    kind = "release does not conform"
+    exit_code = 1
+    http_status = 500

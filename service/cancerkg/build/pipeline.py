@@ -7,6 +7,7 @@ build that fails or is killed leaves the previous store exactly as it was.
 from __future__ import annotations
 
 import gc
+import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +36,10 @@ from cancerkg.store.oxigraph import materialise_union
 
 Reporter = Callable[[str, int, int], None]
 """Called as report(stage, done, total) so a shell can draw progress."""
+ReleaseCheck = Callable[[ox.Store], str]
+"""Run on the sources of a new release before it is published (the shapes gate): raises to
+refuse it, or returns a one-line summary kept in the manifest. Passed in by the caller, as the
+build sits below the validation layer."""
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,7 @@ class BuildResult:
     rebuilt: bool
     triples: int
     seconds: float
+    validated: str = ""
 
 
 class BuildSyntaxError(SourceSyntaxError):
@@ -62,16 +68,21 @@ def build(
     root: Path | None = None,
     force: bool = False,
     report: Reporter | None = None,
+    check: ReleaseCheck | None = None,
 ) -> BuildResult:
-    """Build the store under `store_dir` from the knowledge folders, unless it is up to date."""
+    """Build the store under `store_dir` from the knowledge folders, unless it is up to date.
+
+    With `check`, the new release is published only if it passes.
+    """
     started = time.monotonic()
     root = root or knowledge_root()
     accepted = accepted_sources(store_dir)
     digest = fingerprint(root, accepted)
     current = releases.current_release(store_dir)
     if current is not None and current.fingerprint == digest and not force:
-        triples = current.manifest().triples
-        return BuildResult(current, False, triples, time.monotonic() - started)
+        manifest = current.manifest()
+        seconds = time.monotonic() - started
+        return BuildResult(current, False, manifest.triples, seconds, manifest.validated)
     sources = rdf_sources(root) + accepted
     if not sources:
         raise BuildError(f"no RDF sources under {root}")
@@ -79,6 +90,7 @@ def build(
     release = releases.Release(workspace)
     store = ox.Store(str(release.oxigraph))
     _load(store, sources, report)
+    validated = _check(store, workspace, check, report)
     inferred = infer(store, rule_files(root), _stage(report, "inferring", 0))
     materialise_union(store)
     summarised = summarise(store, summary_files(root))
@@ -96,6 +108,7 @@ def build(
         cancerkg=__version__,
         built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         triples=triples,
+        validated=validated,
         inferred=inferred,
         summarised=summarised,
         sources=tuple(releases.ManifestSource(s.relative, s.graph) for s in sources),
@@ -104,7 +117,23 @@ def build(
         ),
     ).write(release.manifest_path)
     published = releases.publish(store_dir, workspace, digest)
-    return BuildResult(published, True, triples, time.monotonic() - started)
+    return BuildResult(published, True, triples, time.monotonic() - started, validated)
+
+
+def _check(
+    store: ox.Store, workspace: Path, check: ReleaseCheck | None, report: Reporter | None
+) -> str:
+    """Run the gate on the loaded sources; a refused release leaves no workspace behind."""
+    if check is None:
+        return ""
+    _progress(report, "validating", 0, 1)
+    try:
+        validated = check(store)
+    except BaseException:
+        shutil.rmtree(workspace, ignore_errors=True)
+        raise
+    _progress(report, "validating", 1, 1)
+    return validated
 
 
 def _load(store: ox.Store, sources: list[SourceFile], report: Reporter | None) -> None:

@@ -74,6 +74,8 @@ class Manifest:
     cancerkg: str
     built_at: str
     triples: int
+    validated: str = ""
+    """How the shapes gate judged the release ("" when it was built without it)."""
     version: str = ""  # empty in releases built before versions: see published_releases
     previous: str = ""  # the version this release replaced; empty for the first
     inferred: int = 0
@@ -89,6 +91,7 @@ class Manifest:
             cancerkg=str(data.get("cancerkg", "")),
             built_at=str(data.get("built_at", "")),
             triples=int(data.get("triples", 0)),
+            validated=str(data.get("validated", "")),
             version=str(data.get("version") or ""),
             previous=str(data.get("previous") or ""),
             inferred=int(data.get("inferred", 0)),

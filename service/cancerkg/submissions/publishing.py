@@ -21,6 +21,7 @@ from cancerkg.submissions.accepted import restore_accepted, submission_graph
 from cancerkg.submissions.database import INBOX, connect, write
 from cancerkg.submissions.inbox import accepted_unpublished, mark_published
 from cancerkg.submissions.tokens import now
+from cancerkg.validation.release import release_gate
 
 LOCK = "publish.lock"
 
@@ -41,7 +42,8 @@ def publish(store_dir: Path, *, report: Reporter | None = None) -> Publication:
         pending = accepted_unpublished(store_dir)
         seq = _start(store_dir)
         try:
-            result = build(store_dir, report=report)
+            # the same shapes gate as `cancerkg build`: a release that breaks them is refused
+            result = build(store_dir, report=report, check=release_gate())
         except CancerKGError as error:
             _finish(store_dir, seq, "failed", None, error.message)
             raise

@@ -6,12 +6,17 @@ Three callers, one engine entry point (`validate_graph`):
 - the published graph (`validate_published`): every asserted data graph with the ontology, as the
   test that guards data/ does;
 - the W3C SHACL test suite, which passes its own data and shapes graphs.
+
+Whole releases are validated by the compiled engine (sparql_engine, release), which calls
+`validate_graph` only for shapes it cannot compile; `validate_published` stays as the reference
+the differential tests compare it with.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import Any
@@ -77,21 +82,25 @@ def _prepared(text: str) -> Query:
 
 
 def to_graph(triples: Iterable[ox.Triple]) -> Graph:
-    """An rdflib graph (what pyshacl reads) of pyoxigraph triples.
-
-    rdflib logs a traceback for every ill-typed literal ("2021-13-45"^^xsd:date); the shapes
-    report those properly, so the log is silenced while converting.
-    """
+    """An rdflib graph (what pyshacl reads) of pyoxigraph triples."""
     graph = DataGraph()
+    with quiet_rdflib():
+        for t in triples:
+            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+    return graph
+
+
+@contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for every ill-typed literal ("2021-13-45"^^xsd:date) it makes;
+    the shapes report those properly, so its log is silenced meanwhile."""
     rdflib_log = logging.getLogger("rdflib.term")
     level = rdflib_log.level
     rdflib_log.setLevel(logging.CRITICAL)
     try:
-        for t in triples:
-            graph.add((to_rdflib(t.subject), to_rdflib(t.predicate), to_rdflib(t.object)))  # type: ignore[arg-type]
+        yield
     finally:
         rdflib_log.setLevel(level)
-    return graph
 
 
 def validate_graph(data: Graph, shapes: Graph, *, keep: set[Node] | None = None) -> Report:

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import re
 from collections import Counter
-from collections.abc import Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -54,13 +55,37 @@ class Result:
         }
 
 
-@dataclass
 class Report:
-    """The results kept after filtering, and the pyshacl report graph they come from."""
+    """The results kept after filtering, and the sh:ValidationReport graph they come from.
 
-    results: list[Result]
-    graph: Graph = field(repr=False)
-    nodes: list[Node] = field(repr=False)
+    The whole-graph engine makes thousands of results at once and most callers only count or
+    print them, so it may pass `build` instead, which makes the graph when first asked for.
+    """
+
+    def __init__(
+        self,
+        results: list[Result],
+        graph: Graph | None = None,
+        nodes: list[Node] | None = None,
+        *,
+        build: Callable[[], tuple[Graph, list[Node]]] | None = None,
+    ) -> None:
+        self.results = results
+        self._graph = (graph, nodes or []) if graph is not None else None
+        self._build = build
+
+    @property
+    def graph(self) -> Graph:
+        return self._made()[0]
+
+    @property
+    def nodes(self) -> list[Node]:
+        return self._made()[1]
+
+    def _made(self) -> tuple[Graph, list[Node]]:
+        if self._graph is None:
+            self._graph = self._build() if self._build is not None else (Graph(), [])
+        return self._graph
 
     def counts(self) -> dict[str, int]:
         found = Counter(r.severity for r in self.results)
@@ -95,25 +120,59 @@ def read_report(graph: Graph, keep: set[Node] | None = None) -> Report:
 
 
 def _result(graph: Graph, node: Node) -> Result:
-    focus = graph.value(node, SH.focusNode)
-    path = graph.value(node, SH.resultPath)
-    value = graph.value(node, SH.value)
-    severity = graph.value(node, SH.resultSeverity)
-    terms = {"this": show(focus), "path": show_path(graph, path), "value": show(value)}
     messages = sorted(str(m) for m in graph.objects(node, SH.resultMessage))
-    message = messages[0] if messages else "constraint not met"
-    message = _PLACEHOLDER.sub(lambda m: terms[m.group(1)] or "nothing", message)
-    # pyshacl fills SPARQL placeholders with full IRIs; shorten them like every other term.
-    message = _shorten_iris(message)
-    return Result(
-        focus=show(focus) or "",
-        path=show_path(graph, path),
-        value=show(value),
-        message=message,
-        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
-        shape=show(graph.value(node, SH.sourceShape)) or "",
-        component=show(graph.value(node, SH.sourceConstraintComponent)) or "",
+    return make_result(
+        focus=graph.value(node, SH.focusNode),
+        path=show_path(graph, graph.value(node, SH.resultPath)),
+        value=graph.value(node, SH.value),
+        messages=messages,
+        severity=graph.value(node, SH.resultSeverity),
+        shape=graph.value(node, SH.sourceShape),
+        component=graph.value(node, SH.sourceConstraintComponent),
     )
+
+
+def make_result(
+    *,
+    focus: Node | None,
+    path: str | None,
+    value: Node | None,
+    messages: list[str],
+    severity: Node | None,
+    shape: Node | None,
+    component: Node | None,
+) -> Result:
+    """A result for people from the terms of a report graph."""
+    return shown_result(
+        focus=show(focus) or "",
+        path=path,
+        value=show(value),
+        messages=messages,
+        severity=str(severity).rsplit("#", 1)[-1] if severity else "Violation",
+        shape=show(shape) or "",
+        component=show(component) or "",
+    )
+
+
+def shown_result(
+    *,
+    focus: str,
+    path: str | None,
+    value: str | None,
+    messages: list[str],
+    severity: str,
+    shape: str,
+    component: str,
+) -> Result:
+    """A result from terms already shown: the first message (sorted), placeholders filled."""
+    terms = {"this": focus, "path": path, "value": value}
+    message = min(messages) if messages else "constraint not met"
+    if "{" in message:
+        message = _PLACEHOLDER.sub(lambda m: terms[m.group(1)] or "nothing", message)
+    if "http" in message:
+        # pyshacl fills SPARQL placeholders with full IRIs; shorten them like every other term.
+        message = _shorten_iris(message)
+    return Result(focus, path, value, message, severity, shape, component)
 
 
 def show(term: Node | None) -> str | None:
@@ -157,7 +216,15 @@ def show_path(graph: Graph, path: Node | None) -> str | None:
     return show(path)
 
 
+def show_iri(iri: str) -> str:
+    """An IRI as people read it: a prefixed name, or <iri>."""
+    return _compact_iri(iri)
+
+
+@lru_cache(maxsize=4096)
 def _compact_iri(iri: str) -> str:
+    """Cached: a whole-graph report names the same shapes, components and classes thousands of
+    times."""
     return compact_iri(iri, PREFIXES_FOR_REPORTS) or f"<{iri}>"
 
 
