@@ -521,7 +521,7 @@ def test_http_validate_templates_and_annotated(serve) -> None:  # type: ignore[n
         )
         assert (
             page.status_code == 200
-            and "<td>chief</td>" in page.text
+            and '<td class="long">chief</td>' in page.text
             and "<td>role</td>" in page.text
         )
         assert "does not conform" in page.text
