@@ -21,19 +21,17 @@ a running service or the previous-release fallback may still open.
 
 from __future__ import annotations
 
-import fcntl
 import json
 import os
 import re
 import shutil
 import time
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from cancerkg.errors import InputError
+from cancerkg.store.durable import exclusive_lock, fsync_folder
 
 LAYOUT = 2
 """Bumped when a release's contents change shape (2: the default graph holds the merge of the
@@ -168,7 +166,7 @@ def publish(store_dir: Path, workspace: Path, fingerprint: str) -> Release:
     """Number a finished workspace, move it into place and point `current` at it in one atomic
     step. Concurrent publishers take turns, so each gets its own version."""
     releases = store_dir / RELEASES
-    with _publishing(releases):
+    with exclusive_lock(releases / LOCK):
         known = published_releases(store_dir)
         current = current_release(store_dir)
         previous = next((p.version for p in known if current and p.release == current), "")
@@ -183,7 +181,7 @@ def publish(store_dir: Path, workspace: Path, fingerprint: str) -> Release:
         tmp_link.unlink(missing_ok=True)
         tmp_link.symlink_to(Path(RELEASES) / version)
         tmp_link.replace(link)  # rename(2) over the old link: readers see the old or the new
-        _sync(store_dir)
+        fsync_folder(store_dir)
         _prune(store_dir)
     return Release(final)
 
@@ -248,26 +246,6 @@ def next_version(versions: list[str], now: time.struct_time) -> str:
     day = time.strftime("%Y-%m-%d", now)
     taken = [version_key(v)[1] for v in versions if version_key(v)[0] == day]
     return f"{day}.{max(taken, default=0) + 1}"
-
-
-@contextmanager
-def _publishing(releases: Path) -> Iterator[None]:
-    """An exclusive lock on releases/.lock (released by the kernel if the process dies)."""
-    with (releases / LOCK).open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _sync(folder: Path) -> None:
-    """fsync a folder so the renames and the new link in it are on disk."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)
 
 
 def _prune(store_dir: Path) -> None:

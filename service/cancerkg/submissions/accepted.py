@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from cancerkg.build.sources import ACCEPTED_FOLDER, SUBMISSIONS
 from cancerkg.rdf.iris import DCTERMS, ID, PREFIXES, PROV, RDF_TYPE, RDFS, XSD, graph_iri
-from cancerkg.submissions.database import fsync_folder
+from cancerkg.store.durable import fsync_folder
 from cancerkg.submissions.inbox import (
     ACCEPTED,
     PUBLISHED,

@@ -7,7 +7,6 @@ SQLite is in the standard library, survives kill -9 with every committed transac
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -15,6 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from cancerkg.errors import InputError
+from cancerkg.store.durable import fsync_folder
 
 INBOX = "inbox"
 DATABASE = "inbox.sqlite3"
@@ -155,12 +155,3 @@ def _ensure_folder(folder: Path) -> None:
             "name a store folder you can write to (--store or CANCERKG_STORE)"
         ) from None
     fsync_folder(folder.parent)
-
-
-def fsync_folder(folder: Path) -> None:
-    """Make a new or renamed entry in `folder` durable (POSIX needs the directory fsynced)."""
-    descriptor = os.open(folder, os.O_RDONLY)
-    try:
-        os.fsync(descriptor)
-    finally:
-        os.close(descriptor)

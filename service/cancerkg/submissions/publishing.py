@@ -8,14 +8,12 @@ between the two is mended by the next run: it finds the release up to date and o
 
 from __future__ import annotations
 
-import fcntl
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from cancerkg.build.pipeline import Reporter, build
 from cancerkg.errors import CancerKGError
+from cancerkg.store.durable import exclusive_lock
 from cancerkg.store.releases import Release
 from cancerkg.submissions.accepted import restore_accepted, submission_graph
 from cancerkg.submissions.database import INBOX, connect, write
@@ -37,7 +35,7 @@ class Publication:
 def publish(store_dir: Path, *, report: Reporter | None = None) -> Publication:
     """Build and publish the next release if anything changed; mark the accepted submissions
     it holds as published. Waits for a publisher already running."""
-    with _publisher_lock(store_dir):
+    with exclusive_lock(store_dir / INBOX / LOCK):
         restore_accepted(store_dir)
         pending = accepted_unpublished(store_dir)
         seq = _start(store_dir)
@@ -60,20 +58,6 @@ def release_version(release: Release) -> str:
     """The version a release is known by."""
     manifest = release.manifest()
     return str(getattr(manifest, "version", "") or manifest.fingerprint)
-
-
-@contextmanager
-def _publisher_lock(store_dir: Path) -> Iterator[None]:
-    """An advisory lock the kernel drops when its holder dies, so a killed publisher never
-    blocks the next."""
-    path = store_dir / INBOX / LOCK
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("a") as handle:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
 
 
 def _start(store_dir: Path) -> int:
