@@ -15,6 +15,7 @@ connections for SECONDS seconds after a warm-up at the same concurrency; the ans
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import datetime
 import gzip
@@ -34,7 +35,12 @@ from typing import Any
 
 import httpx
 import pyoxigraph as ox
+from bench_queries import synthetic
 
+from cancerkg.build.sources import knowledge_root
+from cancerkg.named_queries.run import bound_query
+from cancerkg.settings import Settings
+from cancerkg.store.open import open_store
 from cancerkg.testing import (
     free_port,
     load_graph,
@@ -71,6 +77,9 @@ class Query:
     name: str
     text: str
     accept: str
+    # A named query: ours answers it at /api/queries/NAME (its JSON), the peers get its bound
+    # SPARQL text at /sparql (filled in by `bind_named`).
+    named: tuple[str, tuple[tuple[str, str], ...]] | None = None
 
 
 QUERIES = [
@@ -111,6 +120,29 @@ QUERIES = [
     ),
 ]
 
+NAMED = [
+    ("network-members", (("network", "euracan"),)),
+    ("member-counts-by-country", (("network", "euracan"),)),
+]
+
+
+def bind_named(store: Path) -> list[Query]:
+    """The named queries of NAMED with their arguments bound, as the service binds them."""
+    opened = open_store(Settings(store, "oxigraph"))
+    try:
+        return [
+            Query(
+                f"{name} (named query)",
+                bound_query(opened, name, dict(arguments)),
+                JSON,
+                (name, arguments),
+            )
+            for name, arguments in NAMED
+        ]
+    finally:
+        opened.close()
+
+
 RDFLIB_ENDPOINT = """
 import sys, rdflib, uvicorn
 from rdflib_endpoint import SparqlEndpoint
@@ -133,32 +165,84 @@ class Measure:
     rate: float
 
 
+OURS = "cancerkg serve"
+
+
+@dataclass
+class Size:
+    """One graph the servers are measured on."""
+
+    label: str
+    quads: int
+    measures: list[Measure]
+    notes: list[str]
+
+
 def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--triples",
+        type=int,
+        default=1_000_000,
+        help="synthetic triples added for the large release (0: the real graph only)",
+    )
+    options = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk is not installed: `apt-get install wrk` (Debian), then run again")
     started = time.monotonic()
+    sizes = []
     with tempfile.TemporaryDirectory(prefix="cancerkg-bench-") as tmp:
         folder = Path(tmp)
-        store = folder / "store"
-        run([sys.executable, "-m", "cancerkg", "build", "--store", str(store)])
-        dump = folder / "cancerkg.nq"
-        dump.write_bytes(
-            gzip.decompress(next(store.glob("releases/*/dist/cancerkg.nq.gz")).read_bytes())
-        )
-        quads = sum(1 for _ in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
-        measures: list[Measure] = []
-        notes: list[str] = []
-        with ours(store) as url:
-            measures += measure_all("cancerkg serve", url)
-        with rdflib_endpoint(dump) as url:
-            measures += measure_all("rdflib-endpoint", url)
-        if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
-            with virtuoso(folder / "virtuoso", store) as url:
-                measures += measure_all("Virtuoso", url)
-        else:
-            notes.append("Virtuoso is not installed here (.ci/install-virtuoso.sh): not run.")
+        real = folder / "real"
+        run([sys.executable, "-m", "cancerkg", "build", "--store", str(real / "store")])
+        sizes.append(measure_size("the built graph", real))
+        if options.triples:
+            large = folder / "large"
+            build_large(large, options.triples)
+            sizes.append(measure_size(f"the built graph plus {options.triples:,} synthetic", large))
+    write_results(sizes, time.monotonic() - started)
+
+
+def build_large(folder: Path, triples: int) -> None:
+    """A real release folder of the graph plus synthetic institutions (bench_queries' generator),
+    built by `cancerkg build` from a copy of the sources, as `cancerkg serve` would serve it.
+    The synthetic data is not meant to pass the shapes, so the release gate is skipped."""
+    sources = folder / "sources"
+    for name in ("ontology", "shapes", "data", "queries", "mappings"):
+        shutil.copytree(knowledge_root() / name, sources / name)
+    with (sources / "data" / "synthetic.nt").open("wb") as handle:
+        triples_only = (ox.Triple(q.subject, q.predicate, q.object) for q in synthetic(triples))
+        ox.serialize(triples_only, handle, format=ox.RdfFormat.N_TRIPLES)
+    command = [sys.executable, "-m", "cancerkg", "build", "--no-validate", "--store"]
+    subprocess.run(
+        [*command, str(folder / "store")],
+        check=True,
+        env={**os.environ, "CANCERKG_SOURCES": str(sources)},
+    )
+
+
+def measure_size(label: str, folder: Path) -> Size:
+    """Every query on every server over one release."""
+    store = folder / "store"
+    dump = folder / "cancerkg.nq"
+    dump.write_bytes(
+        gzip.decompress(next(store.glob("releases/*/dist/cancerkg.nq.gz")).read_bytes())
+    )
+    quads = sum(1 for _ in ox.parse(path=str(dump), format=ox.RdfFormat.N_QUADS))
+    queries = QUERIES + bind_named(store)
+    measures: list[Measure] = []
+    notes: list[str] = []
+    with ours(store) as url:
+        measures += measure_all(OURS, url, queries)
+    with rdflib_endpoint(dump) as url:
+        measures += measure_all("rdflib-endpoint", url, queries)
+    if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
+        with virtuoso(folder / "virtuoso", store) as url:
+            measures += measure_all("Virtuoso", url, queries)
+    else:
+        notes.append("Virtuoso is not installed here (.ci/install-virtuoso.sh): not run.")
     check_agreement(measures)
-    write_results(measures, quads, notes, time.monotonic() - started)
+    return Size(label, quads, measures, notes)
 
 
 def _wrk_version() -> str:
@@ -203,16 +287,18 @@ def virtuoso(folder: Path, store: Path) -> Iterator[str]:
         yield url
 
 
-def measure_all(name: str, url: str) -> list[Measure]:
+def measure_all(name: str, url: str, queries: list[Query]) -> list[Measure]:
     # Warm up at full concurrency first: our service starts extra workers on demand, and their
     # start-up must not be billed to whichever query happens to be measured first.
-    for query in QUERIES:
-        wrk(url, query, WARM_UP_SECONDS)
+    ours_api = name == OURS
+    for query in queries:
+        wrk(target(url, query, ours_api), query, WARM_UP_SECONDS)
     time.sleep(SETTLE)
     results = []
-    for query in QUERIES:
-        size = answer_size(url, query)
-        results.append(Measure(name, query.name, size=size, **wrk(url, query, SECONDS)))
+    for query in queries:
+        size = answer_size(target(url, query, ours_api), query, ours_api)
+        measured = wrk(target(url, query, ours_api), query, SECONDS)
+        results.append(Measure(name, query.name, size=size, **measured))
     for m in results:
         print(
             f"{name:16} {m.query:50} {m.done:6} req  p50 {m.p50:8.1f} ms  "
@@ -222,9 +308,17 @@ def measure_all(name: str, url: str) -> list[Measure]:
     return results
 
 
-def wrk(url: str, query: Query, seconds: int) -> dict[str, Any]:
+def target(url: str, query: Query, ours_api: bool) -> str:
+    """The URL a query is sent to: /api/queries/NAME on ours for a named query, else /sparql."""
+    if query.named is not None and ours_api:
+        name, arguments = query.named
+        base = url.removesuffix("/sparql")
+        return f"{base}/api/queries/{name}?" + urllib.parse.urlencode(arguments)
+    return url + "?" + urllib.parse.urlencode({"query": query.text})
+
+
+def wrk(target: str, query: Query, seconds: int) -> dict[str, Any]:
     """One wrk run: completed requests, non-2xx answers, p50/p99 latency (ms), requests/s."""
-    target = url + "?" + urllib.parse.urlencode({"query": query.text})
     command = [
         "wrk", f"-t{THREADS}", f"-c{CONCURRENCY}", f"-d{seconds}s", "--latency", "--timeout", "60s",
         "-H", f"Accept: {query.accept}", target,
@@ -254,10 +348,12 @@ def _milliseconds(value: str) -> float:
     return float(number) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}[unit]
 
 
-def answer_size(url: str, query: Query) -> int:
+def answer_size(target: str, query: Query, ours_api: bool) -> int:
     """Rows, triples, or 1/0 for ASK, of one answer fetched with httpx."""
-    response = httpx.get(url, params={"query": query.text}, headers={"Accept": query.accept})
+    response = httpx.get(target, headers={"Accept": query.accept}, timeout=600)
     response.raise_for_status()
+    if query.named is not None and ours_api:
+        return len(response.json()["rows"])
     if query.accept == TURTLE:
         return len(set(ox.parse(response.content, ox.RdfFormat.TURTLE)))
     result = ox.parse_query_results(response.content, ox.QueryResultsFormat.JSON)
@@ -268,14 +364,13 @@ def answer_size(url: str, query: Query) -> int:
 
 def check_agreement(measures: list[Measure]) -> None:
     """Every server gives answers of the same size (else the comparison means nothing)."""
-    for query in QUERIES:
-        sizes = {m.server: m.size for m in measures if m.query == query.name}
+    for query in {m.query for m in measures}:
+        sizes = {m.server: m.size for m in measures if m.query == query}
         if len(set(sizes.values())) > 1:
-            raise SystemExit(f"the servers disagree on {query.name!r}: {sizes}")
+            raise SystemExit(f"the servers disagree on {query!r}: {sizes}")
 
 
-def write_results(measures: list[Measure], quads: int, notes: list[str], took: float) -> None:
-    servers = list(dict.fromkeys(m.server for m in measures))
+def write_results(sizes: list[Size], took: float) -> None:
     lines = [
         START,
         "",
@@ -283,34 +378,23 @@ def write_results(measures: list[Measure], quads: int, notes: list[str], took: f
         "",
         f"{datetime.date.today().isoformat()}, one run on this {os.cpu_count()}-core machine "
         f"({platform.python_implementation()} {platform.python_version()}; client and servers "
-        f"share the cores), the built graph of {quads:,} quads, loopback. wrk "
+        f"share the cores), loopback. wrk "
         f"{_wrk_version()}, {THREADS} threads, {CONCURRENCY} keep-alive connections, GET with an "
         f"explicit Accept, {SECONDS} s per query and server after a {WARM_UP_SECONDS} s warm-up "
         "per query at the same concurrency. Latency per request in ms (wrk's percentiles); "
         "req/s as wrk reports it. "
         "Our service ran with its defaults (2 warm worker processes, 30 s timeout, 10,000-row "
-        "cap); rdflib-endpoint over an rdflib Dataset parsed from the N-Quads dump; Virtuoso "
-        "7 (Debian) loaded with `cancerkg load`. Every server's answers had the same size.",
-        "",
-        "| query | answer | " + " | ".join(f"{s} p50 / p99 ms | {s} req/s" for s in servers) + " |",
-        "|---|---:|" + "---:|---:|" * len(servers),
+        "cap) from a release folder built by `cancerkg build`; rdflib-endpoint over an rdflib "
+        "Dataset parsed from that release's N-Quads dump; Virtuoso 7 (Debian) loaded with "
+        "`cancerkg load`. The named queries go to `/api/queries/NAME` on ours (its JSON) and as "
+        "their bound SPARQL text to the others' `/sparql`. Every server's answers had the same "
+        "size.",
     ]
-    for query in QUERIES:
-        row = {m.server: m for m in measures if m.query == query.name}
-        first = row[servers[0]]
-        unit = (
-            ("true" if first.size else "false")
-            if "ASK" in query.name
-            else (f"{first.size} triples" if query.accept == TURTLE else f"{first.size} rows")
-        )
-        cells = []
-        for s in servers:
-            m = row[s]
-            failed = f", {m.errors} errors" if m.errors else ""
-            cells.append(f"{m.p50:.1f} / {m.p99:.1f} | {m.rate:.1f}{failed}")
-        lines.append(f"| {query.name} | {unit} | " + " | ".join(cells) + " |")
-    lines += ["", CLIENT_NOTE, *notes, f"The whole run took {took:.0f} s.", "", END]
-    section = "\n".join(line for line in lines if line is not None)
+    for size in sizes:
+        lines += ["", f"### {size.label}: {size.quads:,} quads", "", *_table(size)]
+        lines += [f"- {note}" for note in size.notes]
+    lines += ["", CLIENT_NOTE, f"The whole run took {took:.0f} s.", "", END]
+    section = "\n".join(lines)
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
     if START in text and END in text:
         text = text[: text.index(START)] + section + text[text.index(END) + len(END) :]
@@ -318,6 +402,29 @@ def write_results(measures: list[Measure], quads: int, notes: list[str], took: f
         text = text.rstrip("\n") + "\n\n" + section + "\n"
     RESULTS.write_text(text)
     print(f"wrote {RESULTS}")
+
+
+def _table(size: Size) -> list[str]:
+    servers = list(dict.fromkeys(m.server for m in size.measures))
+    lines = [
+        "| query | answer | " + " | ".join(f"{s} p50 / p99 ms | {s} req/s" for s in servers) + " |",
+        "|---|---:|" + "---:|---:|" * len(servers),
+    ]
+    for query in dict.fromkeys(m.query for m in size.measures):
+        row = {m.server: m for m in size.measures if m.query == query}
+        first = row[servers[0]]
+        unit = (
+            ("true" if first.size else "false")
+            if "ASK" in query
+            else (f"{first.size} triples" if "CONSTRUCT" in query else f"{first.size} rows")
+        )
+        cells = []
+        for s in servers:
+            m = row[s]
+            failed = f", {m.errors} errors" if m.errors else ""
+            cells.append(f"{m.p50:.1f} / {m.p99:.1f} | {m.rate:.1f}{failed}")
+        lines.append(f"| {query} | {unit} | " + " | ".join(cells) + " |")
+    return lines
 
 
 if __name__ == "__main__":
