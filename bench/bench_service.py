@@ -37,7 +37,7 @@ import httpx
 import pyoxigraph as ox
 from bench_queries import synthetic
 
-from cancerkg.build.sources import knowledge_root
+from cancerkg.build.sources import ENV_SOURCES, knowledge_root
 from cancerkg.named_queries.run import bound_query
 from cancerkg.settings import Settings
 from cancerkg.store.open import open_store
@@ -198,12 +198,19 @@ def main() -> None:
         sizes.append(measure_size("the built graph", real))
         if options.triples:
             large = folder / "large"
-            build_large(large, options.triples)
-            sizes.append(measure_size(f"the built graph plus {options.triples:,} synthetic", large))
+            sources = build_large(large, options.triples)
+            # `cancerkg serve` and `cancerkg load` rebuild a store whose sources changed: they
+            # must see the same sources the large release was built from.
+            os.environ[ENV_SOURCES] = str(sources)
+            try:
+                label = f"the built graph plus {options.triples:,} synthetic triples"
+                sizes.append(measure_size(label, large))
+            finally:
+                del os.environ[ENV_SOURCES]
     write_results(sizes, time.monotonic() - started)
 
 
-def build_large(folder: Path, triples: int) -> None:
+def build_large(folder: Path, triples: int) -> Path:
     """A real release folder of the graph plus synthetic institutions (bench_queries' generator),
     built by `cancerkg build` from a copy of the sources, as `cancerkg serve` would serve it.
     The synthetic data is not meant to pass the shapes, so the release gate is skipped."""
@@ -217,8 +224,9 @@ def build_large(folder: Path, triples: int) -> None:
     subprocess.run(
         [*command, str(folder / "store")],
         check=True,
-        env={**os.environ, "CANCERKG_SOURCES": str(sources)},
+        env={**os.environ, ENV_SOURCES: str(sources)},
     )
+    return sources
 
 
 def measure_size(label: str, folder: Path) -> Size:
@@ -422,6 +430,9 @@ def _table(size: Size) -> list[str]:
         for s in servers:
             m = row[s]
             failed = f", {m.errors} errors" if m.errors else ""
+            if m.done == 0:
+                cells.append(f"none finished in {SECONDS} s | 0")
+                continue
             cells.append(f"{m.p50:.1f} / {m.p99:.1f} | {m.rate:.1f}{failed}")
         lines.append(f"| {query} | {unit} | " + " | ".join(cells) + " |")
     return lines
