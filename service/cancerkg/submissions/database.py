@@ -95,8 +95,11 @@ def connect(store_dir: Path) -> Iterator[sqlite3.Connection]:
         try:
             connection.execute("PRAGMA synchronous=FULL")
             connection.execute("PRAGMA foreign_keys=ON")
-            _prepare(connection)
-        except sqlite3.Error as error:
+            key = (path, path.stat().st_ino)  # a database removed and made anew is new
+            if key not in _prepared:
+                _prepare(connection)
+                _prepared.add(key)
+        except (sqlite3.Error, OSError) as error:
             raise InputError(
                 f"cannot use the inbox database {path}: {error}; the store folder must be "
                 "writable for submissions"
@@ -104,6 +107,11 @@ def connect(store_dir: Path) -> Iterator[sqlite3.Connection]:
         yield connection
     finally:
         connection.close()
+
+
+_prepared: set[tuple[Path, int]] = set()
+"""Databases this process has set up: every operation opens its own connection, and the schema
+checks need not run again on each."""
 
 
 def _prepare(connection: sqlite3.Connection) -> None:

@@ -14,7 +14,6 @@ anything.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Sequence
 
 import pyoxigraph as ox
@@ -48,11 +47,11 @@ def check_scope(sender: Principal, triples: Sequence[ox.Triple], published: Stor
 
 def out_of_scope(triples: Sequence[ox.Triple], scopes: set[str], published: Store) -> list[str]:
     """The subjects (IRIs, sorted) of `triples` that are not in scope."""
-    owners: dict[str, set[str]] = defaultdict(set)
+    owners: dict[str, set[str]] = {}
     records: set[str] = set()
     for row in _submission_subjects(triples):
         subject = row["subject"].value
-        owners[subject]
+        owners.setdefault(subject, set())
         if row["owner"] is not None:
             owners[subject].add(row["owner"].value)
         if row["record"] is not None and row["record"].value == "true":

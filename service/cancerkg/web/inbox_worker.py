@@ -24,7 +24,6 @@ from typing import Any
 from fastapi import FastAPI
 from starlette.concurrency import run_in_threadpool
 
-from cancerkg.endpoint.jobs import VALIDATION_ADVICE, Call
 from cancerkg.endpoint.workers import QueryRunner, start_runner
 from cancerkg.errors import CancerKGError
 from cancerkg.settings import Settings
@@ -36,7 +35,7 @@ from cancerkg.store.releases import CURRENT
 from cancerkg.submissions import inbox
 from cancerkg.submissions.accepted import submission_triples
 from cancerkg.validation.report import as_json
-from cancerkg.web.validating import check_sheet, validate_with
+from cancerkg.web.validating import validate_sheet_with, validate_with
 
 logger = logging.getLogger("cancerkg.inbox")
 WATCH_SECONDS = 2.0
@@ -117,9 +116,14 @@ class InboxWorker:
     async def _check_sheet(self, submission: inbox.Submission) -> tuple[bool, dict[str, Any]]:
         """A spreadsheet's report by sheet, row and column, as POST /validate gives it."""
         body = await run_in_threadpool(inbox.submission_body, self.store_dir, submission.id)
-        arguments = (body, submission.filename, submission.media_type, False)
-        job = Call(check_sheet, arguments, VALIDATION_ADVICE, self.settings.validation_timeout)
-        report, _ = await self.app.state.runner.run(job)
+        report, _ = await validate_sheet_with(
+            self.app.state.runner,
+            self.settings,
+            body,
+            submission.filename,
+            submission.media_type,
+            False,
+        )
         return report.conforms(), sheet_report_json(report)
 
     async def _publish_loop(self) -> None:

@@ -72,14 +72,23 @@ async def validate_sheet_in_worker(
 ) -> tuple[SheetReport, bytes | None]:
     """A spreadsheet mapped and validated by a query worker (same time limit); with `annotate`,
     also the annotated XLSX copy."""
-    runner: QueryRunner = request.app.state.runner
-    settings: Settings = request.app.state.settings
-    job = Call(
-        check_sheet,
-        (data, filename, media_type, annotate),
-        VALIDATION_ADVICE,
-        settings.validation_timeout,
+    state = request.app.state
+    return await validate_sheet_with(
+        state.runner, state.settings, data, filename, media_type, annotate
     )
+
+
+async def validate_sheet_with(
+    runner: QueryRunner,
+    settings: Settings,
+    data: bytes,
+    filename: str,
+    media_type: str | None,
+    annotate: bool,
+) -> tuple[SheetReport, bytes | None]:
+    """validate_sheet_in_worker for callers outside a request (the inbox's validation)."""
+    arguments = (data, filename, media_type, annotate)
+    job = Call(check_sheet, arguments, VALIDATION_ADVICE, settings.validation_timeout)
     answer: tuple[SheetReport, bytes | None] = await runner.run(job)
     return answer
 

@@ -11,13 +11,11 @@ from typing import Annotated, Any
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import JSONResponse, Response
-from starlette.concurrency import run_in_threadpool
 
 from cancerkg.endpoint.jobs import Call
 from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.graph import relations
-from cancerkg.graph.search import search_index
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.named_queries.paging import Page
 from cancerkg.rdf import formats
@@ -27,7 +25,7 @@ from cancerkg.store.protocol import Rows
 from cancerkg.web.deps import get_runner
 from cancerkg.web.headers import TRUNCATED, truncation_headers
 from cancerkg.web.named import next_page_link, run_named, solutions
-from cancerkg.web.search import search_index_of
+from cancerkg.web.search import search as search_entities
 
 BOOL = ox.NamedNode(XSD_BOOLEAN)
 
@@ -251,7 +249,6 @@ def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | Non
 
 async def search(
     request: Request,
-    runner: Runner,
     q: Annotated[
         str,
         Query(
@@ -260,12 +257,7 @@ async def search(
     ],
     lang: Annotated[str | None, Query(description="Only labels in this language")] = None,
 ) -> dict[str, Any]:
-    index = search_index_of(request)
-    if index is not None:  # the release's full-text index: prefix and typo tolerant, ranked
-        results = await run_in_threadpool(search_index, index, q, lang)
-        return {"query": q, "results": results}
-    answer: dict[str, Any] = await runner.run(Call(relations.search_answer, (q, lang)))
-    return answer
+    return {"query": q, "results": await search_entities(request, q, lang)}
 
 
 async def neighbours(kind: str, slug: str, runner: Runner) -> dict[str, Any]:

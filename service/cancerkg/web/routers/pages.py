@@ -14,17 +14,12 @@ from typing import Annotated
 
 import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request, Response
-from starlette.concurrency import run_in_threadpool
 
-from cancerkg.endpoint.jobs import Call
-from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import CancerKGError, InputError
 from cancerkg.graph import describe, vocabulary
 from cancerkg.graph.completeness import completeness
 from cancerkg.graph.coverage import render_svg
 from cancerkg.graph.describe import Link
-from cancerkg.graph.relations import search_answer
-from cancerkg.graph.search import search_index
 from cancerkg.graph.stats import compute_stats
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
@@ -35,11 +30,11 @@ from cancerkg.validation.submission import parse_submission
 from cancerkg.web.bodies import read_form
 from cancerkg.web.browser_assets import FALLBACKS, FETCH_COMMAND, pins
 from cancerkg.web.caching import conditional
-from cancerkg.web.deps import get_runner, get_store
+from cancerkg.web.deps import get_store
 from cancerkg.web.headers import truncation_headers
 from cancerkg.web.named import run_named
 from cancerkg.web.render import render, script_json
-from cancerkg.web.search import search_index_of
+from cancerkg.web.search import search
 from cancerkg.web.validating import form_document, validate_in_worker, validate_sheet_in_worker
 from cancerkg.web.views import form_arguments
 
@@ -81,19 +76,10 @@ def _home_page(request: Request, store: StoreDep) -> Response:
 
 
 @router.get("/search")
-async def search_page(
-    request: Request, runner: Annotated[QueryRunner, Depends(get_runner)], q: str = ""
-) -> Response:
-    """Results of the search box: the release's full-text index, else label search in SPARQL."""
+async def search_page(request: Request, q: str = "") -> Response:
+    """Results of the search box."""
     text = q.strip()[:200]
-    results: list[dict[str, str]] = []
-    if text:
-        index = search_index_of(request)
-        if index is not None:
-            results = await run_in_threadpool(search_index, index, text, None, SEARCH_PAGE_LIMIT)
-        else:
-            answer = await runner.run(Call(search_answer, (text, None)))
-            results = answer["results"][:SEARCH_PAGE_LIMIT]
+    results = await search(request, text, limit=SEARCH_PAGE_LIMIT) if text else []
     return render(
         request, "search.html", search_text=text, results=results, limit=SEARCH_PAGE_LIMIT
     )
