@@ -19,11 +19,13 @@ REPRESENTATIONS = (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML)  # server preferen
 BY_EXTENSION = {f.extension: f for f in REPRESENTATIONS} | {"json": JSON_LD}
 
 
-def split_extension(path: str) -> tuple[str, Format | None]:
+def split_extension(
+    path: str, by_extension: dict[str, Format] = BY_EXTENSION
+) -> tuple[str, Format | None]:
     """'euracan.ttl' -> ('euracan', Turtle); a name without a known extension is unchanged."""
     stem, dot, extension = path.rpartition(".")
-    if dot and extension in BY_EXTENSION and "/" not in extension:
-        return stem, BY_EXTENSION[extension]
+    if dot and extension in by_extension and "/" not in extension:
+        return stem, by_extension[extension]
     return path, None
 
 

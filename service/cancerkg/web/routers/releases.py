@@ -31,7 +31,7 @@ from cancerkg.web import render, views
 from cancerkg.web.caching import conditional
 from cancerkg.web.deps import get_store
 from cancerkg.web.downloads import dump_entry, dump_response
-from cancerkg.web.negotiation import rdf_response
+from cancerkg.web.negotiation import REPRESENTATIONS, rdf_response, split_extension
 
 router = APIRouter(tags=["releases"])
 StoreDep = Annotated[Store, Depends(get_store)]
@@ -158,7 +158,7 @@ def release_dump(version: str, name: str, request: Request) -> Response:
 def ontology_version(version: str, request: Request, store: StoreDep) -> Response:
     stem, extension = _split(version)
     iri = f"{ONTOLOGY_IRI}/{stem}"
-    chosen = _choose(request, (TURTLE, HTML, JSON_LD, N_TRIPLES, RDF_XML), extension)
+    chosen = _choose(request, REPRESENTATIONS, extension)
 
     def build() -> Response:
         if versions.ontology_version(store) == iri:
@@ -284,7 +284,4 @@ def _extension(extension: str, path: str) -> Format | None:
 
 def _split(name: str) -> tuple[str, Format | None]:
     """'2026-12-03.1.ttl' -> ('2026-12-03.1', Turtle): a version itself has one dot."""
-    stem, dot, extension = name.rpartition(".")
-    if dot and extension in EXTENSIONS:
-        return stem, EXTENSIONS[extension]
-    return name, None
+    return split_extension(name, EXTENSIONS)
