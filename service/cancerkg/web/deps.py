@@ -6,6 +6,8 @@ a thread hop per dependency on every request for what is an attribute lookup.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from fastapi import Request
 
 from cancerkg.endpoint.workers import QueryRunner
@@ -26,3 +28,9 @@ async def get_settings(request: Request) -> Settings:
 async def get_runner(request: Request) -> QueryRunner:
     runner: QueryRunner = request.app.state.runner
     return runner
+
+
+def store_dir_of(request: Request) -> Path:
+    """The store folder the app serves (the inbox and the release history live there)."""
+    store_dir: Path = request.app.state.settings.store_dir
+    return store_dir

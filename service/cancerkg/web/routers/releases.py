@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from pathlib import Path
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -29,7 +28,7 @@ from cancerkg.rdf.iris import ONTOLOGY_IRI
 from cancerkg.store.protocol import Store
 from cancerkg.web import render, views
 from cancerkg.web.caching import conditional
-from cancerkg.web.deps import get_store
+from cancerkg.web.deps import get_store, store_dir_of
 from cancerkg.web.downloads import dump_entry, dump_response
 from cancerkg.web.negotiation import REPRESENTATIONS, rdf_response, split_extension
 
@@ -122,7 +121,7 @@ async def changes(version: str, request: Request, extension: str = "") -> Respon
     chosen = _choose(request, CHANGES, _extension(extension, request.url.path))
 
     def build() -> Response:
-        computed = versions.release_changes(_store_dir(request), found.version)
+        computed = versions.release_changes(store_dir_of(request), found.version)
         if chosen == HTML:
             return _release_page(request, found, computed)
         if chosen == TEXT:
@@ -131,7 +130,7 @@ async def changes(version: str, request: Request, extension: str = "") -> Respon
         if chosen == API_JSON:
             listed = {"version": found.version, "previous": found.previous or None}
             return JSONResponse(listed | computed.as_json())
-        triples = versions.release_changeset(_store_dir(request), found.version)
+        triples = versions.release_changeset(store_dir_of(request), found.version)
         return rdf_response(request, triples, chosen, found.iri)
 
     # A diff reads two dumps: off the event loop.
@@ -166,7 +165,7 @@ def ontology_version(version: str, request: Request, store: StoreDep) -> Respons
                 return views.ontology_page(request, store)
             triples = describe.graphs_with_prefix(store, describe.ONTOLOGY_GRAPHS)
         else:
-            past = versions.past_ontology(_store_dir(request), iri)
+            past = versions.past_ontology(store_dir_of(request), iri)
             if past is None:
                 raise NotFoundError(f"no release had ontology version <{iri}>; see /ontology")
             if chosen == HTML:
@@ -201,7 +200,7 @@ def _listing(request: Request, extension: str) -> Response:
 
 
 def _release_page(request: Request, found: Version, computed: Changes | None = None) -> Response:
-    computed = computed or versions.release_changes(_store_dir(request), found.version)
+    computed = computed or versions.release_changes(store_dir_of(request), found.version)
     sentences = computed.sentences()
     return render.render(
         request,
@@ -239,23 +238,18 @@ def _changes_or_none(request: Request, found: Version) -> Changes | None:
     """A release's changes for the feed; a release whose dumps cannot be read still gets its
     entry, without words."""
     try:
-        return versions.release_changes(_store_dir(request), found.version)
+        return versions.release_changes(store_dir_of(request), found.version)
     except NotFoundError:
         return None
 
 
 def _versions(request: Request) -> list[Version]:
     """Read on every request: a build or publish adds releases while the service runs."""
-    return versions.list_versions(_store_dir(request))
+    return versions.list_versions(store_dir_of(request))
 
 
 def _find(request: Request, version: str) -> Version:
-    return versions.find_version(_store_dir(request), version)
-
-
-def _store_dir(request: Request) -> Path:
-    store_dir: Path = request.app.state.settings.store_dir
-    return store_dir
+    return versions.find_version(store_dir_of(request), version)
 
 
 def _newest(listed: list[Version]) -> str:

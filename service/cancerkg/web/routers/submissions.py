@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Annotated, Any
 
 import pyoxigraph as ox
@@ -31,7 +30,7 @@ from cancerkg.validation.submission import parse_submission
 from cancerkg.web.auth import COOKIE, principal, reader
 from cancerkg.web.bodies import Submission as Received
 from cancerkg.web.bodies import read_body, read_form, read_submission
-from cancerkg.web.deps import get_store
+from cancerkg.web.deps import get_store, store_dir_of
 from cancerkg.web.negotiation import prefers_html
 from cancerkg.web.render import render
 from cancerkg.web.validating import body_document, form_document
@@ -72,7 +71,7 @@ async def list_all(request: Request, signed_in: Reader, status: str = "") -> Res
     wanted = tuple(s for s in status.split(",") if s)
     if unknown := [s for s in wanted if s not in inbox.STATUSES]:
         raise InputError(f"unknown status {', '.join(unknown)}; use: {', '.join(inbox.STATUSES)}")
-    found = await run_in_threadpool(inbox.list_submissions, _store_dir(request), viewer, wanted)
+    found = await run_in_threadpool(inbox.list_submissions, store_dir_of(request), viewer, wanted)
     if prefers_html(request.headers.get("accept")):
         return _inbox_page(request, viewer, found)
     return JSONResponse({"submissions": [_summary(request, s) for s in found]})
@@ -88,7 +87,7 @@ async def show(request: Request, identifier: str, signed_in: Reader) -> Response
         submission: Submission = details["submission"]
         said: list[str] = []
         if submission.status != inbox.PUBLISHED:
-            found = await run_in_threadpool(submission_changes, _store_dir(request), submission)
+            found = await run_in_threadpool(submission_changes, store_dir_of(request), submission)
             said = [s.text for s in found.sentences()]
         return render(request, "submission.html", viewer=viewer, changes=said, **details)
     return JSONResponse(_as_json(request, details))
@@ -97,9 +96,9 @@ async def show(request: Request, identifier: str, signed_in: Reader) -> Response
 @router.get("/submissions/{identifier}/file", summary="The bytes a steward sent")
 async def file(request: Request, identifier: str, viewer: Sender) -> Response:
     submission = await run_in_threadpool(
-        inbox.visible_submission, _store_dir(request), identifier, viewer
+        inbox.visible_submission, store_dir_of(request), identifier, viewer
     )
-    body = await run_in_threadpool(inbox.submission_body, _store_dir(request), identifier)
+    body = await run_in_threadpool(inbox.submission_body, store_dir_of(request), identifier)
     disposition = f'attachment; filename="{identifier}"'
     return Response(
         body, media_type=submission.media_type, headers={"Content-Disposition": disposition}
@@ -112,9 +111,9 @@ async def file(request: Request, identifier: str, viewer: Sender) -> Response:
 )
 async def changes(request: Request, identifier: str, viewer: Sender) -> Response:
     submission = await run_in_threadpool(
-        inbox.visible_submission, _store_dir(request), identifier, viewer
+        inbox.visible_submission, store_dir_of(request), identifier, viewer
     )
-    found = await run_in_threadpool(submission_changes, _store_dir(request), submission)
+    found = await run_in_threadpool(submission_changes, store_dir_of(request), submission)
     if "text/plain" in request.headers.get("accept", ""):
         title = f"Submission {identifier} against the current release"
         return Response(found.text(title), media_type="text/plain; charset=utf-8")
@@ -124,7 +123,7 @@ async def changes(request: Request, identifier: str, viewer: Sender) -> Response
 @router.post("/submissions/{identifier}/accept", summary="Accept a valid submission (reviewer)")
 async def accept_one(request: Request, identifier: str, reviewer: Sender) -> Response:
     reason = await _reason(request)
-    decided = await run_in_threadpool(accept, _store_dir(request), identifier, reviewer, reason)
+    decided = await run_in_threadpool(accept, store_dir_of(request), identifier, reviewer, reason)
     request.app.state.inbox.wake_publisher()
     return _decided(request, decided)
 
@@ -132,7 +131,7 @@ async def accept_one(request: Request, identifier: str, reviewer: Sender) -> Res
 @router.post("/submissions/{identifier}/reject", summary="Reject a submission with a reason")
 async def reject_one(request: Request, identifier: str, reviewer: Sender) -> Response:
     reason = await _reason(request)
-    decided = await run_in_threadpool(reject, _store_dir(request), identifier, reviewer, reason)
+    decided = await run_in_threadpool(reject, store_dir_of(request), identifier, reviewer, reason)
     return _decided(request, decided)
 
 
@@ -143,12 +142,12 @@ async def inbox_page(request: Request) -> Response:
     if not token:
         return render(request, "inbox.html", viewer=None, submissions=[], error=None)
     try:
-        viewer = authenticate(_store_dir(request), token)
+        viewer = authenticate(store_dir_of(request), token)
     except CancerKGError as failure:
         response = render(request, "inbox.html", viewer=None, submissions=[], error=failure.message)
         response.delete_cookie(COOKIE)
         return response
-    found = await run_in_threadpool(inbox.list_submissions, _store_dir(request), viewer, ())
+    found = await run_in_threadpool(inbox.list_submissions, store_dir_of(request), viewer, ())
     return _inbox_page(request, viewer, found)
 
 
@@ -157,7 +156,7 @@ async def sign_in(request: Request) -> Response:
     form = await read_form(request, limit=4096)
     token = form.fields.get("token", "").strip()
     try:
-        authenticate(_store_dir(request), token)
+        authenticate(store_dir_of(request), token)
     except CancerKGError as failure:
         page = render(
             request, "inbox.html", 401, viewer=None, submissions=[], error=failure.message
@@ -190,7 +189,7 @@ async def send_from_page(request: Request, store: StoreDep) -> Response:
         note = form.fields.get("note", "")
         submission = await _receive(request, sender, store, document, data, note)
     except CancerKGError as failure:
-        found = await run_in_threadpool(inbox.list_submissions, _store_dir(request), sender, ())
+        found = await run_in_threadpool(inbox.list_submissions, store_dir_of(request), sender, ())
         return _inbox_page(request, sender, found, failure.message, failure.http_status)
     return RedirectResponse(f"/submissions/{submission.id}", status_code=303)
 
@@ -230,7 +229,7 @@ async def _receive(
     scopes = sender.scopes if not sender.is_reviewer else ("*",)
     submission = await run_in_threadpool(
         lambda: inbox.receive(
-            _store_dir(request),
+            store_dir_of(request),
             sender,
             filename=document.name,
             media_type=document.media_type,
@@ -250,11 +249,11 @@ def _signed_in(request: Request, viewer: Principal | None) -> Principal | Respon
         return viewer
     if prefers_html(request.headers.get("accept")):
         return RedirectResponse("/inbox", status_code=303)
-    return authenticate(_store_dir(request), None)  # raises the 401 with its advice
+    return authenticate(store_dir_of(request), None)  # raises the 401 with its advice
 
 
 def _details(request: Request, identifier: str, viewer: Principal) -> dict[str, Any]:
-    store_dir = _store_dir(request)
+    store_dir = store_dir_of(request)
     submission = inbox.visible_submission(store_dir, identifier, viewer)
     waiting = submission.status == ACCEPTED
     return {
@@ -310,8 +309,3 @@ def _inbox_page(
     status_code: int = 200,
 ) -> Response:
     return render(request, "inbox.html", status_code, viewer=viewer, submissions=found, error=error)
-
-
-def _store_dir(request: Request) -> Path:
-    store_dir: Path = request.app.state.settings.store_dir
-    return store_dir
