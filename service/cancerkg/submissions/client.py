@@ -15,10 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from cancerkg.errors import AuthenticationError, ForbiddenError, InputError, RemoteEndpointError
-from cancerkg.validation.submission import format_for_name
+from cancerkg.validation.submission import MAX_BODY_BYTES, format_for_name
 
 ENV_TOKEN = "CANCERKG_TOKEN"  # noqa: S105 - the variable's name, not a secret
-LIMIT = 5 * 2**20  # the service's own body limit (web/bodies.py)
 POLL_SECONDS = 0.5
 WAIT_SECONDS = 600.0
 
@@ -32,8 +31,9 @@ def send_file(path: Path, service: str, token: str | None, note: str = "") -> di
         data = path.read_bytes()
     except OSError as error:
         raise InputError(f"{path}: cannot read the file ({error.strerror})") from None
-    if len(data) > LIMIT:
-        raise InputError(f"{path}: over the service's {LIMIT // 2**20} MiB limit; split it")
+    if len(data) > MAX_BODY_BYTES:
+        limit = MAX_BODY_BYTES // 2**20
+        raise InputError(f"{path}: over the service's {limit} MiB limit; split it")
     url = service.rstrip("/") + "/submissions"
     if note:
         url += "?" + urllib.parse.urlencode({"note": note})

@@ -19,6 +19,9 @@ from cancerkg.rdf.parsing import format_for_path, parse_bytes, rdf_format
 
 # A submission larger than this is a mistake more often than a member list (--max-size).
 MAX_FILE_BYTES = 50 * 2**20
+# What the service reads of a request body: POST /validate, POST /submissions, the forms; and so
+# what `cancerkg submit` refuses to send.
+MAX_BODY_BYTES = 5 * 2**20
 FORMAT_NAMES = ("auto", "turtle", "json-ld", "nt", "rdfxml", "trig", "nquads")
 
 

@@ -17,9 +17,9 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from cancerkg.errors import InputError, PayloadTooLargeError
 from cancerkg.rdf.formats import GRAPH_FORMATS, by_extension, by_media_type
 from cancerkg.sheets.workbook import is_spreadsheet
-from cancerkg.validation.submission import format_for_media_type
+from cancerkg.validation.submission import MAX_BODY_BYTES, format_for_media_type
 
-SUBMISSION_LIMIT = 5 * 1024 * 1024
+SUBMISSION_LIMIT = MAX_BODY_BYTES
 
 
 @dataclass(frozen=True)
