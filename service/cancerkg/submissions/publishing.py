@@ -14,7 +14,7 @@ from pathlib import Path
 from cancerkg.build.pipeline import Reporter, build
 from cancerkg.errors import CancerKGError
 from cancerkg.store.durable import exclusive_lock
-from cancerkg.store.releases import Release
+from cancerkg.store.releases import Release, published_releases
 from cancerkg.submissions.accepted import restore_accepted, submission_graph
 from cancerkg.submissions.database import INBOX, connect, write
 from cancerkg.submissions.inbox import accepted_unpublished, mark_published
@@ -45,7 +45,7 @@ def publish(store_dir: Path, *, report: Reporter | None = None) -> Publication:
         except CancerKGError as error:
             _finish(store_dir, seq, "failed", None, error.message)
             raise
-        version = release_version(result.release)
+        version = _version(store_dir, result.release)
         held = {source.graph for source in result.release.manifest().sources}
         published = [s.id for s in pending if submission_graph(s.id) in held]
         mark_published(store_dir, published, version)
@@ -54,10 +54,12 @@ def publish(store_dir: Path, *, report: Reporter | None = None) -> Publication:
         return Publication(result.release, version, result.rebuilt, tuple(published))
 
 
-def release_version(release: Release) -> str:
-    """The version a release is known by."""
-    manifest = release.manifest()
-    return str(getattr(manifest, "version", "") or manifest.fingerprint)
+def _version(store_dir: Path, release: Release) -> str:
+    """The version a release is known by, as /releases lists it (derived from its build time
+    for a release built before versions existed)."""
+    path = release.path.resolve()
+    known = next((p for p in published_releases(store_dir) if p.release.path == path), None)
+    return known.version if known is not None else release.fingerprint
 
 
 def _start(store_dir: Path) -> int:
