@@ -18,7 +18,6 @@ import asyncio
 import contextlib
 import logging
 import sys
-from pathlib import Path
 from typing import Any
 
 from fastapi import FastAPI
@@ -31,7 +30,7 @@ from cancerkg.sheets.checking import sheet_report_json
 from cancerkg.sheets.workbook import is_spreadsheet
 from cancerkg.store.open import open_store
 from cancerkg.store.protocol import Store
-from cancerkg.store.releases import CURRENT
+from cancerkg.store.releases import current_release
 from cancerkg.submissions import inbox
 from cancerkg.submissions.accepted import submission_triples
 from cancerkg.validation.report import as_json
@@ -177,8 +176,5 @@ class InboxWorker:
         retired[0].close()
 
     def _current_target(self) -> str | None:
-        link = Path(self.store_dir) / CURRENT
-        try:
-            return str(link.resolve(strict=True))
-        except OSError:
-            return None
+        release = current_release(self.store_dir)
+        return str(release.path) if release is not None else None
