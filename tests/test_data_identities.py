@@ -1,8 +1,8 @@
 """Identities of the institutions in data/: every ROR id names an institution of the right country,
 is not inactive, and is in the committed ROR table (data/identifiers/ror-records.csv, derived from
-github.com/ror-community/ror-records); every Wikidata link agrees with ROR's Wikidata id of the
-institution's ROR record. The files are read as they are (rdflib, no build), so the test also
-guards files other curators edit."""
+github.com/ror-community/ror-records, one record from ROR's documentation); every Wikidata link
+agrees with ROR's Wikidata id of the institution's ROR record. The files are read as they are
+(rdflib, no build), so the test also guards files other curators edit."""
 
 from __future__ import annotations
 
@@ -20,6 +20,10 @@ CKG = rdflib.Namespace("https://w3id.org/cancerkg/ontology#")
 ROR_IRI = re.compile(r"^https://ror\.org/(0[a-hj-km-np-tv-z0-9]{6}[0-9]{2})$")
 WIKIDATA_IRI = re.compile(r"^http://www\.wikidata\.org/entity/(Q[1-9][0-9]*)$")
 ROR_RECORDS = "https://github.com/ror-community/ror-records/blob/"
+# A file of another of ROR's own repositories, at a fixed commit, that holds a whole record.
+ROR_COMMUNITY_FILE = re.compile(
+    r"^https://github\.com/ror-community/[\w.-]+/blob/[0-9a-f]{40}/\S+$"
+)
 
 
 @pytest.fixture(scope="module")
@@ -51,6 +55,14 @@ def ror_ids(graph: rdflib.Graph) -> dict[rdflib.term.Node, set[str]]:
     return found
 
 
+def is_record_source(ror: str, row: dict[str, str]) -> bool:
+    """The record's file in ror-records; or, for a record with no file there, a file of another
+    ror-community repository at a fixed commit that holds the whole record (the note says where)."""
+    if row["source"].startswith(ROR_RECORDS):
+        return row["source"].endswith(f"/{ror}.json")
+    return bool(ROR_COMMUNITY_FILE.match(row["source"])) and bool(row["note"].strip())
+
+
 def test_ror_table_is_well_formed(ror_table: dict[str, dict[str, str]]) -> None:
     bad = []
     for ror, row in ror_table.items():
@@ -64,8 +76,8 @@ def test_ror_table_is_well_formed(ror_table: dict[str, dict[str, str]]) -> None:
             bad.append((ror, f"unknown status {row['status']!r}"))
         if not re.fullmatch(r"[A-Z]{2}", row["country"]):
             bad.append((ror, "checked row without an ISO alpha-2 country"))
-        if not row["source"].startswith(ROR_RECORDS) or not row["source"].endswith(f"/{ror}.json"):
-            bad.append((ror, "checked row whose source is not its ror-records file"))
+        if not is_record_source(ror, row):
+            bad.append((ror, "checked row whose source is not its ROR record file"))
         if row["wikidata"] and not re.fullmatch(r"Q[1-9][0-9]*", row["wikidata"]):
             bad.append((ror, f"Wikidata id {row['wikidata']!r}"))
     assert bad == []
