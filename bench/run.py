@@ -9,6 +9,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 SCRIPTS = (
+    "bench_build.py",
     "bench_queries.py",
     "bench_search.py",
     "bench_validation.py",
