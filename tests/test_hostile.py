@@ -5,6 +5,7 @@ stay healthy afterwards."""
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import socket
@@ -152,8 +153,10 @@ def test_a_busy_port_is_named_before_serving(store_dir: Path) -> None:
     assert "serving on" not in output and "Traceback" not in output
 
 
-def test_a_get_query_of_one_megabyte_gets_413_json(server: tuple[str, Path]) -> None:
-    """Not a reset connection: the request line reaches the endpoint, which names the limit.
+def test_a_get_query_of_one_megabyte_gets_414_json_that_says_post(
+    server: tuple[str, Path],
+) -> None:
+    """Not a reset connection nor a bare 400: the client learns to send it with POST.
     (http.client: httpx refuses URLs this long before sending them.)"""
     url, _ = server
     host, port = url.removeprefix("http://").split(":")
@@ -162,8 +165,18 @@ def test_a_get_query_of_one_megabyte_gets_413_json(server: tuple[str, Path]) -> 
     response = connection.getresponse()
     body = json.loads(response.read())
     connection.close()
-    assert response.status == 413
-    assert body["error"] == "query too long" and "limit" in body["detail"]
+    assert response.status == 414
+    assert body["error"] == "uri too long" and "POST" in body["detail"]
+    assert httpx.get(url + "/health", timeout=30).status_code == 200
+
+
+def test_a_get_query_over_the_length_limit_gets_413_json(server: tuple[str, Path]) -> None:
+    """Under the URL limit but over CANCERKG_MAX_QUERY_LENGTH: the endpoint names its limit."""
+    url, _ = server
+    query = "ASK{}" + " " * 100_000
+    response = httpx.post(url + "/sparql", data={"query": query}, timeout=60)
+    assert response.status_code == 413
+    assert response.json()["error"] == "query too long" and "limit" in response.json()["detail"]
 
 
 def test_a_slow_request_head_gets_408_and_the_connection_closed(serve: object) -> None:
@@ -177,6 +190,26 @@ def test_a_slow_request_head_gets_408_and_the_connection_closed(serve: object) -
             received += chunk
     assert received.startswith(b"HTTP/1.1 408")
     assert b"request timeout" in received
+    assert httpx.get(url + "/health", timeout=30).status_code == 200
+
+
+def test_a_request_head_over_4_mib_gets_431_and_the_connection_closed(
+    server: tuple[str, Path],
+) -> None:
+    """The parser would buffer a head of any size: past 4 MiB the connection is refused and
+    closed, before the head ends, and the server goes on answering."""
+    url, _ = server
+    host, port = url.removeprefix("http://").split(":")
+    with socket.create_connection((host, int(port)), timeout=60) as sock:
+        sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n")
+        received = b""
+        with contextlib.suppress(ConnectionResetError, BrokenPipeError):
+            for _ in range(5):  # 5 MiB of one header, never ended
+                sock.sendall(b"X-Padding: " + b"a" * (2**20 - 13) + b"\r\n")
+            while chunk := sock.recv(4096):
+                received += chunk
+    assert received.startswith(b"HTTP/1.1 431"), received[:200]
+    assert b"request header fields too large" in received
     assert httpx.get(url + "/health", timeout=30).status_code == 200
 
 

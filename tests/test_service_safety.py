@@ -122,9 +122,9 @@ def nap(store: object, seconds: float) -> float:
 
 
 def test_the_pool_grows_for_a_burst_and_shrinks_back(store_dir: Path) -> None:
-    settings = replace(Settings(store_dir), workers=1)
+    settings = replace(Settings(store_dir), workers=1, worker_idle=1.0)
 
-    async def scenario() -> tuple[int, int]:
+    async def scenario() -> tuple[int, int, int]:
         pool = WorkerPool(settings)
         await pool.start()
         try:
@@ -135,10 +135,13 @@ def test_the_pool_grows_for_a_burst_and_shrinks_back(store_dir: Path) -> None:
                 await asyncio.sleep(0.2)
             assert await burst == [8.0, 8.0, 8.0]
             await pool.run(Call(nap, (0.0,)))
-            return grown, len(pool.pids)
+            kept = len(pool.pids)  # just after the burst: the surplus is still there
+            await asyncio.sleep(1.5)  # past worker_idle
+            return grown, kept, len(pool.pids)
         finally:
             await pool.close()
 
-    grown, after = asyncio.run(scenario())
+    grown, kept, after = asyncio.run(scenario())
     assert grown > 1, "no worker was added for the burst"
+    assert kept > 1, "a surplus worker was stopped while the load might go on"
     assert after == 1, "the pool kept its burst workers"

@@ -19,6 +19,7 @@ ENV_MAX_QUERY_LENGTH = "CANCERKG_MAX_QUERY_LENGTH"
 ENV_SERVICE_ALLOW = "CANCERKG_SERVICE_ALLOW"
 ENV_WORKERS = "CANCERKG_WORKERS"
 ENV_WORKER_MEMORY = "CANCERKG_WORKER_MEMORY"  # MiB a query worker may allocate; 0: no cap
+ENV_WORKER_IDLE = "CANCERKG_WORKER_IDLE"  # seconds a worker beyond the warm ones may idle
 ENV_BASE_URL = "CANCERKG_BASE_URL"  # where the canonical https://w3id.org/cancerkg/ is served
 BACKENDS = ("oxigraph", "memory", "remote")
 
@@ -48,6 +49,7 @@ class Settings:
     service_allow: tuple[str, ...] = ()
     workers: int = 2
     worker_memory: int = 1024  # MiB
+    worker_idle: float = 30.0  # seconds a surplus worker stays idle before it is stopped
     base_url: str | None = None  # None: the address each request came in on
 
     @classmethod
@@ -74,6 +76,7 @@ class Settings:
             ),
             workers=int(os.environ.get(ENV_WORKERS) or 2),
             worker_memory=int(os.environ.get(ENV_WORKER_MEMORY) or 1024),
+            worker_idle=float(os.environ.get(ENV_WORKER_IDLE) or 30.0),
             base_url=normalise_base_url(os.environ.get(ENV_BASE_URL)),
         )
 
