@@ -221,3 +221,19 @@ def test_a_long_validation_says_what_it_is_doing(tmp_path: Path, store_dir: Path
     assert run.returncode in (0, 1), run.stderr
     assert "validating 21,000 triples against the shapes" in run.stderr
     assert "validated in" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_large_answer_comes_back_whole_every_time(server: tuple[str, Path]) -> None:
+    """A worker's reply longer than one pipe read (here about 700 kB) is read whole: under uvloop
+    the pipe was left non-blocking and such replies failed as a dead worker (503)."""
+    url, _ = server
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 3000 OFFSET "
+    for offset in range(0, 12_000, 3000):  # distinct queries: none answered from the cache
+        answer = httpx.get(
+            url + "/sparql",
+            params={"query": query + str(offset)},
+            headers={"Accept": "application/sparql-results+json"},
+            timeout=60,
+        )
+        assert answer.status_code == 200, answer.text[:300]
+        assert len(answer.json()["results"]["bindings"]) == 3000

@@ -19,6 +19,7 @@ ENV_MAX_QUERY_LENGTH = "CANCERKG_MAX_QUERY_LENGTH"
 ENV_SERVICE_ALLOW = "CANCERKG_SERVICE_ALLOW"
 ENV_WORKERS = "CANCERKG_WORKERS"
 ENV_WORKER_MEMORY = "CANCERKG_WORKER_MEMORY"  # MiB a query worker may allocate; 0: no cap
+ENV_RESULT_CACHE = "CANCERKG_RESULT_CACHE"  # MiB of query answers kept per release; 0: none
 ENV_WORKER_IDLE = "CANCERKG_WORKER_IDLE"  # seconds a worker beyond the warm ones may idle
 ENV_BASE_URL = "CANCERKG_BASE_URL"  # where the canonical https://w3id.org/cancerkg/ is served
 BACKENDS = ("oxigraph", "memory", "remote")
@@ -50,6 +51,7 @@ class Settings:
     workers: int = 2
     worker_memory: int = 1024  # MiB
     worker_idle: float = 30.0  # seconds a surplus worker stays idle before it is stopped
+    result_cache: int = 64  # MiB of answers kept per release (endpoint/cache.py); 0: none
     base_url: str | None = None  # None: the address each request came in on
 
     @classmethod
@@ -77,6 +79,7 @@ class Settings:
             workers=int(os.environ.get(ENV_WORKERS) or 2),
             worker_memory=int(os.environ.get(ENV_WORKER_MEMORY) or 1024),
             worker_idle=float(os.environ.get(ENV_WORKER_IDLE) or 30.0),
+            result_cache=int(os.environ.get(ENV_RESULT_CACHE) or 64),
             base_url=normalise_base_url(os.environ.get(ENV_BASE_URL)),
         )
 

@@ -88,6 +88,7 @@ class QueryAnswer:
     media_type: str
     truncated: bool = False
     rows: int | None = None  # solutions in the body, for SELECT
+    cached: bool = False  # answered from the release's result cache (endpoint/cache.py)
 
 
 def parse_request(

@@ -20,6 +20,7 @@ from multiprocessing.connection import Connection
 from typing import Any, Protocol
 
 from cancerkg import errors
+from cancerkg.endpoint.cache import CachingRunner
 from cancerkg.endpoint.federation import cut_network
 from cancerkg.endpoint.jobs import Advice, Job
 from cancerkg.errors import CancerKGError, QueryFailedError, QueryMemoryError, QueryTimeoutError
@@ -283,6 +284,9 @@ async def _receive(worker: _Worker) -> tuple[Any, ...]:
         await readable
     finally:
         loop.remove_reader(fd)
+        # uvloop (libuv) leaves a watched descriptor non-blocking: recv would then fail with
+        # BlockingIOError on a reply longer than one read, and the worker look dead.
+        os.set_blocking(fd, True)
     reply: tuple[Any, ...] = worker.conn.recv()
     return reply
 
@@ -326,9 +330,12 @@ def _timeout(seconds: float, advice: Advice) -> QueryTimeoutError:
 
 
 async def start_runner(settings: Settings, store: Store | None = None) -> QueryRunner:
-    """A started WorkerPool over the configured store, or an InlineRunner over a given one."""
+    """A started WorkerPool over the configured store (with the release's result cache over the
+    embedded store), or an InlineRunner over a given one."""
     if store is not None:
         return InlineRunner(store, timeout=settings.query_timeout)
     pool = WorkerPool(settings)
     await pool.start()
-    return pool
+    if settings.backend == "remote" or settings.result_cache <= 0:
+        return pool
+    return CachingRunner(pool, settings.result_cache * 2**20)

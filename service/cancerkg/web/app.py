@@ -22,7 +22,7 @@ from cancerkg.store.open import open_store
 from cancerkg.store.protocol import Store
 from cancerkg.web import browser_assets, errors, render
 from cancerkg.web.caching import add_compression
-from cancerkg.web.headers import TRUNCATED
+from cancerkg.web.headers import CACHE, TRUNCATED
 from cancerkg.web.inbox_worker import InboxWorker
 from cancerkg.web.routers import (
     api,
@@ -83,7 +83,7 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
         # signed-in steward's cookie (web/auth.py).
         allow_credentials=False,
         allow_headers=["*"],
-        expose_headers=[TRUNCATED],
+        expose_headers=[TRUNCATED, CACHE],
     )
     app.include_router(health.router)
     app.include_router(api.build_router())

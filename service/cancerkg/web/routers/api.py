@@ -23,7 +23,7 @@ from cancerkg.rdf.formats import API_FORMATS, API_JSON
 from cancerkg.rdf.iris import XSD_BOOLEAN
 from cancerkg.store.protocol import Rows
 from cancerkg.web.deps import get_runner
-from cancerkg.web.headers import TRUNCATED, truncation_headers
+from cancerkg.web.headers import TRUNCATED, cache_header, truncation_headers
 from cancerkg.web.named import next_page_link, run_named, solutions
 from cancerkg.web.search import search as search_entities
 
@@ -197,7 +197,7 @@ async def _answer(request: Request, query: NamedQuery) -> Response:
         request.app.state.settings.max_rows,
     )
     answer = await run_named(request, query.name, arguments, fmt, page)
-    headers = truncation_headers(answer, request.app.state.settings.max_rows)
+    headers = truncation_headers(answer, request.app.state.settings.max_rows) | cache_header(answer)
     following = next_page_link(request, page, answer)
     if following:
         headers["Link"] = f'<{following}>; rel="next"'

@@ -22,7 +22,7 @@ from cancerkg.errors import MethodNotAllowedError
 from cancerkg.settings import Settings
 from cancerkg.web.bodies import read_body
 from cancerkg.web.deps import get_runner, get_settings
-from cancerkg.web.headers import truncation_headers
+from cancerkg.web.headers import cache_header, truncation_headers
 from cancerkg.web.negotiation import prefers_html
 
 router = APIRouter(tags=["sparql"])
@@ -117,5 +117,5 @@ async def _respond(
         federated=federated,
     )
     answer = await runner.run(job)
-    headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows)
+    headers = RESULT_HEADERS | truncation_headers(answer, settings.max_rows) | cache_header(answer)
     return Response(answer.body, media_type=answer.media_type, headers=headers)
