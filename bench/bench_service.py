@@ -166,6 +166,8 @@ class Measure:
 
 
 OURS = "cancerkg serve"
+OURS_CACHED = "cancerkg serve, cache on"
+PEERS = ("rdflib-endpoint", "Virtuoso")
 
 
 @dataclass
@@ -240,8 +242,12 @@ def measure_size(label: str, folder: Path) -> Size:
     queries = QUERIES + bind_named(store)
     measures: list[Measure] = []
     notes: list[str] = []
-    with ours(store) as url:
+    # Every request evaluated (the result cache off), then the default: wrk repeats one request,
+    # so with the cache on every answer after the first is a hit (its ceiling, not real traffic).
+    with ours(store, {"CANCERKG_RESULT_CACHE": "0"}) as url:
         measures += measure_all(OURS, url, queries)
+    with ours(store) as url:
+        measures += measure_all(OURS_CACHED, url, queries)
     with rdflib_endpoint(dump) as url:
         measures += measure_all("rdflib-endpoint", url, queries)
     if shutil.which("virtuoso-t") and shutil.which("isql-vt"):
@@ -266,8 +272,15 @@ def run(command: list[str]) -> None:
 
 
 @contextlib.contextmanager
-def server(command: list[str], health: str, port: int) -> Iterator[str]:
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def server(
+    command: list[str], health: str, port: int, env: dict[str, str] | None = None
+) -> Iterator[str]:
+    process = subprocess.Popen(
+        command,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        env={**os.environ, **(env or {})},
+    )
     try:
         wait_until_up(f"http://127.0.0.1:{port}{health}", process)
         yield f"http://127.0.0.1:{port}/sparql"
@@ -275,9 +288,9 @@ def server(command: list[str], health: str, port: int) -> Iterator[str]:
         stop_process(process)
 
 
-def ours(store: Path) -> contextlib.AbstractContextManager[str]:
+def ours(store: Path, env: dict[str, str] | None = None) -> contextlib.AbstractContextManager[str]:
     port = free_port()
-    return server(serve_command(store, port), "/health", port)
+    return server(serve_command(store, port), "/health", port, env)
 
 
 def rdflib_endpoint(dump: Path) -> contextlib.AbstractContextManager[str]:
@@ -298,7 +311,7 @@ def virtuoso(folder: Path, store: Path) -> Iterator[str]:
 def measure_all(name: str, url: str, queries: list[Query]) -> list[Measure]:
     # Warm up at full concurrency first: our service starts extra workers on demand, and their
     # start-up must not be billed to whichever query happens to be measured first.
-    ours_api = name == OURS
+    ours_api = name in (OURS, OURS_CACHED)
     for query in queries:
         wrk(target(url, query, ours_api), query, WARM_UP_SECONDS)
     time.sleep(SETTLE)
@@ -392,7 +405,11 @@ def write_results(sizes: list[Size], took: float) -> None:
         "per query at the same concurrency. Latency per request in ms (wrk's percentiles); "
         "req/s as wrk reports it. "
         "Our service ran with its defaults (2 warm worker processes, 30 s timeout, 10,000-row "
-        "cap) from a release folder built by `cancerkg build`; rdflib-endpoint over an rdflib "
+        "cap) from a release folder built by `cancerkg build`, twice: *cancerkg serve* with its "
+        "result cache off (`CANCERKG_RESULT_CACHE=0`: every request evaluated, the figure to "
+        "compare), *cache on* with its default cache (wrk repeats one request, so every answer "
+        "after the first is a hit: the cache's ceiling, not typical traffic); rdflib-endpoint "
+        "over an rdflib "
         "Dataset parsed from that release's N-Quads dump; Virtuoso 7 (Debian) loaded with "
         "`cancerkg load`. The named queries go to `/api/queries/NAME` on ours (its JSON) and as "
         "their bound SPARQL text to the others' `/sparql`. Every server's answers had the same "
@@ -401,6 +418,7 @@ def write_results(sizes: list[Size], took: float) -> None:
     for size in sizes:
         lines += ["", f"### {size.label}: {size.quads:,} quads", "", *_table(size)]
         lines += [f"- {note}" for note in size.notes]
+        lines += ["", "Ours (cache off) as a multiple of each peer's req/s:", "", *_ratios(size)]
     lines += ["", CLIENT_NOTE, f"The whole run took {took:.0f} s.", "", END]
     section = "\n".join(lines)
     text = RESULTS.read_text() if RESULTS.exists() else "# Benchmarks\n"
@@ -435,6 +453,22 @@ def _table(size: Size) -> list[str]:
                 continue
             cells.append(f"{m.p50:.1f} / {m.p99:.1f} | {m.rate:.1f}{failed}")
         lines.append(f"| {query} | {unit} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def _ratios(size: Size) -> list[str]:
+    """Our uncached and cached throughput over each peer's, per query."""
+    rate = {(m.server, m.query): m.rate for m in size.measures}
+    peers = [p for p in PEERS if any(m.server == p for m in size.measures)]
+    header = [f"{ours} / {peer}" for ours in (OURS, OURS_CACHED) for peer in peers]
+    lines = ["| query | " + " | ".join(header) + " |", "|---|" + "---:|" * len(header)]
+    for query in dict.fromkeys(m.query for m in size.measures):
+        cells = []
+        for ours in (OURS, OURS_CACHED):
+            for peer in peers:
+                theirs = rate.get((peer, query), 0.0)
+                cells.append(f"{rate[(ours, query)] / theirs:.1f}x" if theirs else "peer: 0")
+        lines.append(f"| {query} | " + " | ".join(cells) + " |")
     return lines
 
 
