@@ -110,6 +110,8 @@ def main() -> int:
     entries = write_search_index(disk.native, folder / "search.sqlite3")
     fts_seconds = time.perf_counter() - started
     fts_size = (folder / "search.sqlite3").stat().st_size
+    # label-search as served: narrowed by the release's trigram index (`#+ narrow`)
+    indexed = OxigraphStore(disk.native, materialised=True, text_index=folder / "search.sqlite3")
     tantivy_folder = folder / "tantivy"
     tantivy_folder.mkdir()
     index, tantivy_seconds = tantivy_index(disk.native, tantivy_folder)
@@ -129,8 +131,9 @@ def main() -> int:
         "distance 1).",
         "",
         "| search | what | FTS5 p50 ms | FTS5 p95 ms | rows | tantivy p50 ms | rows | "
-        "SPARQL label-search p50 ms | rows |",
-        "|---|---|---|---|---|---|---|---|---|",
+        "label-search, scanning every key, p50 ms | label-search narrowed by the index p50 ms | "
+        "rows |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for text, what in SEARCHES:
         fts = timed(partial(search_index, folder / "search.sqlite3", text), options.runs)
@@ -139,9 +142,14 @@ def main() -> int:
             partial(select_named, disk, "label-search", {"text": text}),
             max(3, options.runs // 10),
         )
+        narrowed = timed(
+            partial(select_named, indexed, "label-search", {"text": text}),
+            max(3, options.runs // 10),
+        )
+        assert narrowed[2] == sparql[2], f"label-search {text!r}: the index changed the answer"
         lines.append(
             f"| `{text}` | {what} | {fts[0]:.2f} | {fts[1]:.2f} | {fts[2]} | {tan[0]:.2f} | "
-            f"{tan[2]} | {sparql[0]:.1f} | {sparql[2]} |"
+            f"{tan[2]} | {sparql[0]:.1f} | {narrowed[0]:.1f} | {sparql[2]} |"
         )
         print(lines[-1], file=sys.stderr)
     lines += [
@@ -154,7 +162,10 @@ def main() -> int:
         "stays the way forward if the index grows past this. Common prefixes (`uni`, `a`) are the "
         "slow case for FTS5: thousands of matches, taken in the index's static order (shorter "
         "names first) rather than scored; typo tolerance is a table of one-letter deletions "
-        "(SymSpell).",
+        "(SymSpell). The `label-search` named query keeps its substring meaning on every "
+        "backend; served from a release it is narrowed by the same file's trigram table of "
+        "search keys (entities whose key contains the text, a superset of what its CONTAINS "
+        "keeps; none for texts under three characters or over 2,000 candidates).",
     ]
     print("\n".join(lines))
     if not options.no_write:

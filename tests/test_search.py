@@ -8,11 +8,15 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cancerkg.build.search_index import SEARCH_INDEX, deletions, words
+from cancerkg.build.search_index import SEARCH_INDEX, deletions, substring_candidates, words
 from cancerkg.graph.search import search_index
+from cancerkg.named_queries.run import bound_query, select_named
 from cancerkg.settings import Settings
 from cancerkg.store import releases
 from cancerkg.store.memory import MemoryStore
+from cancerkg.store.open import open_store
+from cancerkg.store.oxigraph import OxigraphStore
+from cancerkg.store.protocol import select
 from cancerkg.web.app import create_app
 
 
@@ -87,3 +91,56 @@ def test_without_an_index_search_runs_as_sparql(store_dir: Path, memory_store: M
         found = client.get("/api/entities", params={"q": "gustave roussy"}).json()["results"]
         assert any(r["label"] == "Gustave Roussy" for r in found)
         assert client.get("/api/entities", params={"q": "gustav rousy"}).json()["results"] == []
+
+
+LABEL_SEARCH_TEXTS = [
+    "skłodowska",  # folded ł
+    "gustave roussy",
+    "léon bérard",
+    "roussy",  # inside a name
+    "uni",  # a short, common text
+    "ern",
+    "a",  # under three characters: no narrowing
+    "50%",  # LIKE's wildcards are plain characters
+    "x_y",
+    "xyzzy",  # nothing
+]
+
+
+@pytest.mark.parametrize("text", LABEL_SEARCH_TEXTS)
+def test_label_search_is_narrowed_by_the_index_with_the_same_answer(
+    store_dir: Path, text: str
+) -> None:
+    """The named query reads only the candidates the trigram index finds (`#+ narrow`), and
+    answers exactly what its full scan of the keys answers."""
+    release = releases.current_release(store_dir)
+    assert release is not None
+    indexed = open_store(Settings(store_dir))
+    assert indexed.text_index == release.search_index
+    plain = OxigraphStore.open(release.oxigraph)  # no index: the query scans every key
+    try:
+        narrowed = bound_query(indexed, "label-search", {"text": text})
+        assert ("VALUES (?entity)" in narrowed) == (len(text) >= 3)
+        assert (
+            select(indexed, narrowed).rows
+            == select_named(plain, "label-search", {"text": text}).rows
+        )
+    finally:
+        indexed.close()
+        plain.close()
+
+
+def test_candidates_are_every_entity_whose_key_contains_the_text(store_dir: Path) -> None:
+    release = releases.current_release(store_dir)
+    assert release is not None
+    store = OxigraphStore.open(release.oxigraph)
+    try:
+        keys = select(
+            store, "SELECT ?e ?k WHERE { ?e <https://w3id.org/cancerkg/ontology#searchKey> ?k }"
+        )
+        for text in ("roussy", "klinikum", "50%", "ab"):
+            expected = {str(r["e"].value) for r in keys if text in str(r["k"].value)}  # type: ignore[union-attr]
+            found = substring_candidates(release.search_index, text)
+            assert found is None if len(text) < 3 else set(found or ()) == expected
+    finally:
+        store.close()

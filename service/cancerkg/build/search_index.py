@@ -19,10 +19,14 @@ import pyoxigraph as ox
 
 from cancerkg.internal_queries import internal_query
 from cancerkg.rdf.text import fold
+from cancerkg.store import releases
 
-SEARCH_INDEX = "search.sqlite3"
+SEARCH_INDEX = releases.SEARCH_INDEX
 WORD = re.compile(r"[0-9a-z]+")
 MIN_TYPO_LENGTH = 4  # shorter words match by prefix only: one deletion of "ern" is too loose
+# Substring candidates (label-search): a trigram index finds texts of 3 characters or more; more
+# candidates than this are not worth a VALUES list, and the query scans its keys itself.
+MAX_CANDIDATES = 2000
 
 SCHEMA = """
 CREATE TABLE entities (id INTEGER PRIMARY KEY, iri TEXT UNIQUE, label TEXT, type TEXT);
@@ -33,7 +37,11 @@ CREATE VIRTUAL TABLE entries USING fts5(
 CREATE TABLE exact (folded TEXT, entry INTEGER, PRIMARY KEY (folded, entry)) WITHOUT ROWID;
 CREATE TABLE vocabulary (word TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE deletions (variant TEXT, word TEXT, PRIMARY KEY (variant, word)) WITHOUT ROWID;
+CREATE VIRTUAL TABLE keys USING fts5(key, entity UNINDEXED, tokenize = 'trigram');
 """
+# The entities having a stored search key that contains the text (a superset: LIKE ignores the
+# case of ASCII letters, and the keys are folded already).
+KEYS_CONTAINING = "SELECT DISTINCT entity FROM keys WHERE key LIKE ? ESCAPE '\\' LIMIT ?"
 
 
 def write_search_index(store: ox.Store, path: Path) -> int:
@@ -43,11 +51,29 @@ def write_search_index(store: ox.Store, path: Path) -> int:
     try:
         db.executescript(SCHEMA)
         count = _fill(db, _rows(store))
+        db.executemany("INSERT INTO keys VALUES (?, ?)", _keys(store))
         db.execute("INSERT INTO entries(entries) VALUES ('optimize')")
         db.commit()
     finally:
         db.close()
     return count
+
+
+def substring_candidates(path: Path, text: str) -> list[str] | None:
+    """The entities with a ckg:searchKey containing the folded `text` (label-search's own test,
+    answered by the trigram index), or None when the index cannot narrow it: a text under three
+    characters, or more than MAX_CANDIDATES entities."""
+    if len(text) < 3:
+        return None
+    pattern = "%" + re.sub(r"([\\%_])", r"\\\1", text) + "%"
+    db = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
+    try:
+        found = [row[0] for row in db.execute(KEYS_CONTAINING, (pattern, MAX_CANDIDATES + 1))]
+    except sqlite3.OperationalError:  # an index built before the keys table existed
+        return None
+    finally:
+        db.close()
+    return found if len(found) <= MAX_CANDIDATES else None
 
 
 def words(text: str) -> list[str]:
@@ -77,6 +103,13 @@ def _rows(store: ox.Store) -> Iterator[tuple[str, str, str, str, str, str]]:
             row["label"].value if row["label"] is not None else "",
             row["type"].value if row["type"] is not None else "",
         )
+
+
+def _keys(store: ox.Store) -> Iterator[tuple[str, str]]:
+    solutions = store.query(internal_query("search-keys"))
+    assert isinstance(solutions, ox.QuerySolutions)
+    for row in solutions:
+        yield row["key"].value, row["entity"].value
 
 
 def _fill(db: sqlite3.Connection, rows: Iterable[tuple[str, str, str, str, str, str]]) -> int:

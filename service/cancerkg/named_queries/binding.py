@@ -16,6 +16,7 @@ from datetime import date
 
 import pyoxigraph as ox
 
+from cancerkg.build.search_index import substring_candidates
 from cancerkg.errors import ParameterError
 from cancerkg.internal_queries import internal_query
 from cancerkg.named_queries.catalog import BINDING_BLOCK, NamedQuery, Parameter, block_variables
@@ -31,8 +32,20 @@ _TRUE, _FALSE = {"true", "1", "yes", "on"}, {"false", "0", "no", "off"}
 
 
 def bind_arguments(query: NamedQuery, arguments: Mapping[str, str], store: Store) -> str:
-    """The query text with every binding block filled from the typed arguments."""
-    return fill_blocks(query.text, resolve_arguments(query, arguments, store))
+    """The query text with every binding block filled from the typed arguments (and the
+    candidates of the store's full-text index, where the query asks for them)."""
+    terms: dict[str, Term | Sequence[Term]] = dict(resolve_arguments(query, arguments, store))
+    if query.narrow is not None and store.text_index is not None:
+        variable, by = query.narrow
+        text = terms.get(by)
+        found = (
+            substring_candidates(store.text_index, text.value)
+            if isinstance(text, ox.Literal)
+            else None
+        )
+        if found is not None:
+            terms[variable] = [ox.NamedNode(iri) for iri in found]
+    return fill_blocks(query.text, terms)
 
 
 def resolve_arguments(
@@ -199,7 +212,7 @@ def fill_blocks(text: str, terms: Mapping[str, Term | Sequence[Term]]) -> str:
     def fill(match: re.Match[str]) -> str:
         names = block_variables(match)
         given = terms.get(names[0]) if len(names) == 1 else None
-        if isinstance(given, Sequence):
+        if isinstance(given, Sequence):  # no terms: no row, and so no answer
             return f"VALUES (?{names[0]}) {{ {' '.join(f'({t})' for t in given)} }}"
         bound = [n for n in names if n in terms]
         if not bound:

@@ -72,6 +72,10 @@ class NamedQuery:
     question: str
     parameters: tuple[Parameter, ...]
     text: str
+    # `#+ narrow: VAR by PARAM`: where the store has a full-text index, ?VAR is bound to the
+    # entities whose search key contains the search text PARAM (a superset of what the query's
+    # own test keeps), so the query reads a few keys instead of all of them.
+    narrow: tuple[str, str] | None = None
 
     @property
     def iri(self) -> str:
@@ -89,6 +93,7 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
     """Read the `#+` header of a query file; a malformed header is an InputError naming the line."""
     fields: dict[str, list[str]] = {}
     parameters: list[Parameter] = []
+    narrow: tuple[str, str] | None = None
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.startswith("#+"):
             continue
@@ -100,12 +105,14 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
             parameters.append(_parse_parameter(f"{name}.rq:{number}", value))
         elif key in ("title", "description", "question"):
             fields.setdefault(key, []).append(value)
+        elif key == "narrow":
+            narrow = _parse_narrow(f"{name}.rq:{number}", value)
         else:
             raise InputError(f"{name}.rq:{number}: unknown header key {key!r}")
     for required in ("title", "description", "question"):
         if required not in fields:
             raise InputError(f"{name}.rq: the header has no '#+ {required}:' line")
-    _check_blocks(name, text, parameters)
+    _check_blocks(name, text, parameters, narrow)
     return NamedQuery(
         name=name,
         title=" ".join(fields["title"]),
@@ -113,7 +120,16 @@ def parse_named_query(name: str, text: str) -> NamedQuery:
         question=" ".join(fields["question"]),
         parameters=tuple(parameters),
         text=text,
+        narrow=narrow,
     )
+
+
+def _parse_narrow(where: str, value: str) -> tuple[str, str]:
+    """`VAR by PARAM`."""
+    match = re.fullmatch(r"([a-z][a-zA-Z0-9_]*) by ([a-z][a-z0-9_]*)", value.strip())
+    if match is None:
+        raise InputError(f"{where}: narrow reads 'VARIABLE by SEARCH_PARAMETER'")
+    return match[1], match[2]
 
 
 def _parse_parameter(where: str, value: str) -> Parameter:
@@ -163,10 +179,20 @@ def block_variables(match: re.Match[str]) -> list[str]:
     return [v.lstrip("?") for v in names.split()]
 
 
-def _check_blocks(name: str, text: str, parameters: list[Parameter]) -> None:
-    """Every parameter is bound by some block and every block variable is a parameter."""
+def _check_blocks(
+    name: str, text: str, parameters: list[Parameter], narrow: tuple[str, str] | None
+) -> None:
+    """Every parameter is bound by some block and every block variable is a parameter (or the
+    variable a search narrows, which must be a search parameter's)."""
     declared = {p.name for p in parameters}
     in_blocks = {v for m in BINDING_BLOCK.finditer(text) for v in block_variables(m)}
+    if narrow is not None:
+        variable, by = narrow
+        if not any(p.name == by and p.type == "search" for p in parameters):
+            raise InputError(f"{name}.rq: narrow by {by!r}, which is no search parameter")
+        if variable not in in_blocks:
+            raise InputError(f"{name}.rq: narrow {variable!r} has no VALUES ?{variable} block")
+        in_blocks.discard(variable)
     if declared - in_blocks:
         raise InputError(
             f"{name}.rq: parameters without a VALUES (...) {{ (UNDEF ...) }} block: "

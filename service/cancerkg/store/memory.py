@@ -7,6 +7,7 @@ everything above the Store protocol sees the same objects whatever the backend.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
 
 import pyoxigraph as ox
 import rdflib
@@ -26,6 +27,7 @@ class MemoryStore:
     """rdflib's Dataset behind the Store protocol; the default graph is the union."""
 
     backend = "memory"
+    text_index: Path | None = None
 
     def __init__(self) -> None:
         self._dataset = rdflib.Dataset(default_union=True)

@@ -34,7 +34,8 @@ def open_store(settings: Settings) -> Store:
         store = MemoryStore()
         store.load(release_quads(release))
         return store
-    return OxigraphStore.open(release.oxigraph)
+    index = release.search_index if release.search_index.is_file() else None
+    return OxigraphStore.open(release.oxigraph, text_index=index)
 
 
 def release_quads(release: releases.Release) -> list[Quad]:

@@ -26,13 +26,18 @@ class OxigraphStore:
 
     backend = "oxigraph"
 
-    def __init__(self, store: ox.Store, *, materialised: bool = False) -> None:
+    def __init__(
+        self, store: ox.Store, *, materialised: bool = False, text_index: Path | None = None
+    ) -> None:
         self._store = store
+        self.text_index = text_index
         self._materialised = materialised
         self._merged: tuple[tuple[tuple[str, ...], tuple[str, ...] | None], ox.Store] | None = None
 
     @classmethod
-    def open(cls, path: Path, *, read_only: bool = True) -> OxigraphStore:
+    def open(
+        cls, path: Path, *, read_only: bool = True, text_index: Path | None = None
+    ) -> OxigraphStore:
         """Open an on-disk store; read-only stores can be shared by many processes."""
         if not path.is_dir():
             raise StoreNotFoundError(f"no store at {path}; run `cancerkg build` first")
@@ -40,7 +45,7 @@ class OxigraphStore:
             store = ox.Store.read_only(str(path)) if read_only else ox.Store(str(path))
         except OSError as error:
             raise StoreNotFoundError(f"cannot open the store at {path}: {error}") from None
-        return cls(store, materialised=has_default_graph(store))
+        return cls(store, materialised=has_default_graph(store), text_index=text_index)
 
     @classmethod
     def in_memory(cls) -> OxigraphStore:

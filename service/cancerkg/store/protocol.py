@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any, Protocol, TypeAlias
 
 import pyoxigraph as ox
@@ -19,6 +20,9 @@ class Store(Protocol):
     """A queryable RDF dataset whose default graph is the union of its named graphs."""
 
     backend: str
+    # The full-text index of the release the store holds (None: no index, queries scan): a
+    # named query may narrow its candidates with it (named_queries/binding.py).
+    text_index: Path | None
 
     def query(
         self,

@@ -40,6 +40,7 @@ CURRENT = "current"
 RELEASES = "releases"
 TMP_PREFIX = ".tmp-"
 LOCK = ".lock"
+SEARCH_INDEX = "search.sqlite3"  # the full-text index in a release folder (build/search_index.py)
 KEEP_DATABASES = 2
 """Releases (newest first) that keep their oxigraph database: the one served and the one it
 replaced, which services started before the switch still have open."""
@@ -123,6 +124,11 @@ class Release:
     @property
     def manifest_path(self) -> Path:
         return self.path / "manifest.json"
+
+    @property
+    def search_index(self) -> Path:
+        """The release's full-text index (build/search_index.py)."""
+        return self.path / SEARCH_INDEX
 
     def manifest(self) -> Manifest:
         return Manifest.read(self.manifest_path)

@@ -18,6 +18,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from http.client import HTTPException
+from pathlib import Path
 from typing import Any
 
 import pyoxigraph as ox
@@ -47,6 +48,7 @@ class RemoteStore:
     """A SPARQL 1.1 Protocol endpoint; `update_endpoint` (default: the same URL) takes loads."""
 
     backend = "remote"
+    text_index: Path | None = None
 
     def __init__(
         self,
