@@ -467,8 +467,11 @@ def _ratios(size: Size) -> list[str]:
         for ours in (OURS, OURS_CACHED):
             for peer in peers:
                 theirs = rate.get((peer, query), 0.0)
-                ratio = rate[(ours, query)] / theirs if theirs else 0.0
-                cells.append(f"{ratio:.2f}x" if ratio < 1 else f"{ratio:.1f}x" if theirs else "peer: 0")
+                if not theirs:
+                    cells.append("peer: 0")
+                    continue
+                ratio = rate[(ours, query)] / theirs
+                cells.append(f"{ratio:.2f}x" if ratio < 1 else f"{ratio:.1f}x")
         lines.append(f"| {query} | " + " | ".join(cells) + " |")
     return lines
 
