@@ -302,7 +302,7 @@ def rdflib_endpoint(dump: Path) -> contextlib.AbstractContextManager[str]:
 @contextlib.contextmanager
 def virtuoso(folder: Path, store: Path) -> Iterator[str]:
     with running_virtuoso(folder, free_port(), free_port()) as url:
-        loaded = load_graph(url, store)
+        loaded = load_graph(url, store, timeout=900)  # 1M triples: one run timed out at 30 s
         if loaded.returncode != 0:
             raise SystemExit(f"cancerkg load into Virtuoso failed:\n{loaded.stderr}")
         yield url

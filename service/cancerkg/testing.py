@@ -153,8 +153,9 @@ def running_virtuoso(folder: Path, http_port: int, sql_port: int) -> Iterator[st
         stop_process(process, seconds=30)
 
 
-def load_graph(url: str, store: Path) -> subprocess.CompletedProcess[str]:
-    """`cancerkg load` the built store into the Virtuoso at `url` (its dba account, digest)."""
+def load_graph(url: str, store: Path, *, timeout: float = 30.0) -> subprocess.CompletedProcess[str]:
+    """`cancerkg load` the built store into the Virtuoso at `url` (its dba account, digest);
+    `timeout`: seconds each request to it may take (a 1M-triple graph needs minutes)."""
     return run_cli(
         "load",
         "--endpoint",
@@ -167,6 +168,7 @@ def load_graph(url: str, store: Path) -> subprocess.CompletedProcess[str]:
             "CANCERKG_ENDPOINT_USER": "dba",
             "CANCERKG_ENDPOINT_PASSWORD": "dba",
             "CANCERKG_ENDPOINT_AUTH": "digest",
+            "CANCERKG_QUERY_TIMEOUT": str(timeout),
         },
     )
 
