@@ -170,6 +170,7 @@ def load_graph(url: str, store: Path, *, timeout: float = 30.0) -> subprocess.Co
             "CANCERKG_ENDPOINT_AUTH": "digest",
             "CANCERKG_QUERY_TIMEOUT": str(timeout),
         },
+        timeout=max(300.0, timeout),
     )
 
 
