@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
-from cancerkg.build.search_index import SEARCH_INDEX, deletions, substring_candidates, words
+from cancerkg.build.search_index import deletions, substring_candidates, words
 from cancerkg.graph.search import search_index
 from cancerkg.named_queries.run import bound_query, select_named
 from cancerkg.settings import Settings
 from cancerkg.store import releases
 from cancerkg.store.memory import MemoryStore
-from cancerkg.store.open import open_store
+from cancerkg.store.open import open_store, release_quads
 from cancerkg.store.oxigraph import OxigraphStore
 from cancerkg.store.protocol import select
 from cancerkg.web.app import create_app
@@ -24,7 +24,7 @@ from cancerkg.web.app import create_app
 def index(store_dir: Path) -> Path:
     release = releases.current_release(store_dir)
     assert release is not None
-    path = release.path / SEARCH_INDEX
+    path = release.search_index
     assert path.is_file()
     return path
 
@@ -84,10 +84,15 @@ def test_the_api_and_the_page_use_the_index(store_dir: Path) -> None:
         assert 'id="site-search"' in home and "/static/search.js" in home
 
 
-def test_without_an_index_search_runs_as_sparql(store_dir: Path, memory_store: MemoryStore) -> None:
+def test_without_an_index_search_runs_as_sparql(store_dir: Path) -> None:
     """A store handed to the app (or a remote endpoint) has no index: label search in SPARQL."""
+    release = releases.current_release(store_dir)
+    assert release is not None
+    handed = MemoryStore()  # the release's triples, without its index
+    handed.load(release_quads(release))
+    assert handed.text_index is None
     settings = Settings(store_dir, "remote", endpoint="http://127.0.0.1:9/sparql")
-    with TestClient(create_app(settings, store=memory_store)) as client:
+    with TestClient(create_app(settings, store=handed)) as client:
         found = client.get("/api/entities", params={"q": "gustave roussy"}).json()["results"]
         assert any(r["label"] == "Gustave Roussy" for r in found)
         assert client.get("/api/entities", params={"q": "gustav rousy"}).json()["results"] == []
@@ -144,3 +149,17 @@ def test_candidates_are_every_entity_whose_key_contains_the_text(store_dir: Path
             assert found is None if len(text) < 3 else set(found or ()) == expected
     finally:
         store.close()
+
+
+def test_a_served_release_carries_its_index_on_either_embedded_backend(
+    store_dir: Path, memory_store: MemoryStore
+) -> None:
+    """Web search and label-search find the index through the store the service opened."""
+    release = releases.current_release(store_dir)
+    assert release is not None
+    assert memory_store.text_index == release.search_index
+    disk = open_store(Settings(store_dir, "oxigraph"))
+    try:
+        assert disk.text_index == release.search_index
+    finally:
+        disk.close()

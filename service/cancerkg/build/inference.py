@@ -37,7 +37,7 @@ def infer(store: ox.Store, rules: list[Path], report: Callable[[int], None] | No
     for round_number in range(1, MAX_ROUNDS + 1):
         added = 0
         for name, text in texts:
-            new = list(construct(store, name, text, union=False))
+            new = list(construct(store, name, text))
             store.bulk_extend(_into(new, graph))
             added += len(new)
         if report:
@@ -94,12 +94,11 @@ def _size(store: ox.Store, graph: ox.NamedNode) -> int:
     return 0 if row is None else int(row["triples"].value)
 
 
-def construct(store: ox.Store, source: str, text: str, *, union: bool) -> ox.QueryTriples:
-    """Run one CONSTRUCT file of the ontology (a rule or a summary); a file that is no valid
-    CONSTRUCT stops the build naming it. `union`: read pyoxigraph's union of the named graphs
-    instead of the stored default graph."""
+def construct(store: ox.Store, source: str, text: str) -> ox.QueryTriples:
+    """Run one CONSTRUCT file of the ontology (a rule or a summary) over the stored default
+    graph; a file that is no valid CONSTRUCT stops the build naming it."""
     try:
-        derived = store.query(text, use_default_graph_as_union=union)
+        derived = store.query(text)
     except SyntaxError as error:
         raise BuildError(f"{source}: invalid SPARQL: {error}") from None
     if not isinstance(derived, ox.QueryTriples):

@@ -18,7 +18,7 @@ import pyoxigraph as ox
 from cancerkg import __version__
 from cancerkg.build.dumps import Dump, write_dumps
 from cancerkg.build.inference import infer
-from cancerkg.build.search_index import SEARCH_INDEX, write_search_index
+from cancerkg.build.search_index import write_search_index
 from cancerkg.build.sources import (
     SourceFile,
     accepted_sources,
@@ -122,7 +122,7 @@ def _derive(
     summarised = summarise(store, summary_files(root))
     _progress(report, "summarising", 1, 1)
     triples = sum(1 for _ in store.quads_for_pattern(None, None, None, ox.DefaultGraph()))
-    write_search_index(store, release.path / SEARCH_INDEX)
+    write_search_index(store, release.search_index)
     _progress(report, "search index", 1, 1)
     dumps = write_dumps(store, release.dist)
     _progress(report, "dumps", 1, 1)

@@ -19,9 +19,7 @@ import pyoxigraph as ox
 
 from cancerkg.internal_queries import internal_query
 from cancerkg.rdf.text import fold
-from cancerkg.store import releases
 
-SEARCH_INDEX = releases.SEARCH_INDEX
 WORD = re.compile(r"[0-9a-z]+")
 MIN_TYPO_LENGTH = 4  # shorter words match by prefix only: one deletion of "ern" is too loose
 # Substring candidates (label-search): a trigram index finds texts of 3 characters or more; more

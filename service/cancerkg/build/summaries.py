@@ -32,7 +32,7 @@ def summarise(store: ox.Store, queries: list[Path]) -> int:
     triples: list[ox.Triple] = []
     for path in queries:
         text = path.read_text(encoding="utf-8")
-        triples.extend(construct(store, f"ontology/summaries/{path.name}", text, union=False))
+        triples.extend(construct(store, f"ontology/summaries/{path.name}", text))
     # Stored after every query ran, so no summary counts another's output.
     for graph in (ox.NamedNode(SUMMARY_GRAPH), ox.DefaultGraph()):
         store.extend(ox.Quad(t.subject, t.predicate, t.object, graph) for t in triples)

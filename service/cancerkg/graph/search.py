@@ -7,7 +7,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
-from cancerkg.build.search_index import MIN_TYPO_LENGTH, SEARCH_INDEX, deletions, words
+from cancerkg.build.search_index import MIN_TYPO_LENGTH, deletions, words
 
 MAX_RESULTS = 200
 MAX_WORDS = 12
@@ -30,10 +30,6 @@ SELECT word FROM deletions WHERE variant = ?
 UNION SELECT word FROM vocabulary WHERE word IN ({variants})
 UNION SELECT word FROM deletions WHERE variant IN ({variants})
 """
-
-
-def index_path(release: Path) -> Path:
-    return release / SEARCH_INDEX
 
 
 def search_index(

@@ -30,11 +30,12 @@ def open_store(settings: Settings) -> Store:
             f"no built store at {settings.store_dir}; run `cancerkg build` first "
             "(or pass --store / set CANCERKG_STORE)"
         )
+    index = release.search_index if release.search_index.is_file() else None
     if settings.backend == "memory":
         store = MemoryStore()
         store.load(release_quads(release))
+        store.text_index = index
         return store
-    index = release.search_index if release.search_index.is_file() else None
     return OxigraphStore.open(release.oxigraph, text_index=index)
 
 

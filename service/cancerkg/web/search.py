@@ -9,13 +9,11 @@ from pathlib import Path
 from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 
-from cancerkg.build.search_index import SEARCH_INDEX
 from cancerkg.endpoint.jobs import Call
 from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.graph.relations import search_answer
 from cancerkg.graph.search import MAX_RESULTS, search_index
-from cancerkg.settings import Settings
-from cancerkg.web.caching import current_release
+from cancerkg.store.protocol import Store
 
 
 async def search(
@@ -32,10 +30,8 @@ async def search(
 
 
 def search_index_of(request: Request) -> Path | None:
-    """The index file of the served release, or None (search then runs as SPARQL)."""
-    settings: Settings = request.app.state.settings
-    release = current_release(request)
-    if settings.backend == "remote" or release.dist is None:
-        return None
-    index = release.dist.parent / SEARCH_INDEX
-    return index if index.is_file() else None
+    """The index file of the served release, or None (search then runs as SPARQL): the one the
+    served store was opened with (store/open.py), none for a remote endpoint or a store handed
+    to the app."""
+    store: Store = request.app.state.store
+    return store.text_index
