@@ -95,6 +95,7 @@ class WorkerPool:
         self._starting = 0
         self._waiting = 0
         self._starts: set[asyncio.Task[None]] = set()
+        self._trimming: asyncio.TimerHandle | None = None  # the one pending _trim
 
     @property
     def pids(self) -> list[int]:
@@ -136,6 +137,8 @@ class WorkerPool:
         )
 
     async def close(self) -> None:
+        if self._trimming is not None:
+            self._trimming.cancel()
         for task in list(self._starts):
             task.cancel()
         for worker in list(self._all):
@@ -196,18 +199,25 @@ class WorkerPool:
             worker.idle_since = loop.time()
             self._idle.append(worker)
             self._freed.notify()
-        if len(self._all) > self._warm:
-            loop.call_later(self._settings.worker_idle, self._trim)
+        if len(self._all) > self._warm and self._trimming is None:
+            self._trimming = loop.call_later(self._settings.worker_idle, self._trim)
 
     def _trim(self) -> None:
-        """Stop the workers beyond `warm` that have been idle for `worker_idle` seconds."""
-        cutoff = asyncio.get_running_loop().time() - self._settings.worker_idle
-        for worker in sorted(self._idle, key=lambda w: w.idle_since):
-            if len(self._all) <= self._warm or worker.idle_since > cutoff:
-                return
+        """Stop the workers beyond `warm` that have been idle for `worker_idle` seconds; while
+        a surplus remains, look again when the longest idle of them reaches that age. One timer
+        at a time, not one per request."""
+        loop = asyncio.get_running_loop()
+        self._trimming = None
+        cutoff = loop.time() - self._settings.worker_idle
+        idle = sorted(self._idle, key=lambda w: w.idle_since)
+        while idle and len(self._all) > self._warm and idle[0].idle_since <= cutoff:
+            worker = idle.pop(0)
             self._idle.remove(worker)
             self._all.remove(worker)
             worker.kill()
+        if len(self._all) > self._warm:
+            due = idle[0].idle_since - cutoff if idle else self._settings.worker_idle
+            self._trimming = loop.call_later(due, self._trim)
 
     def _discard(self, worker: _Worker) -> None:
         """Kill a worker (SIGKILL: the CPU is free at once); keep `warm` workers alive."""
