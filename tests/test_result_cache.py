@@ -75,6 +75,17 @@ def test_a_repeated_query_is_answered_from_the_cache(private: tuple[Path, Path])
         )
         again = httpx.get(url + named)
         assert again.headers[CACHE] == "hit" and again.json()["rows"]
+        assert again.content == first_named.content  # the API's bytes themselves are kept
+        as_tsv = httpx.get(url + named + "&format=tsv")
+        assert as_tsv.headers[CACHE] == "miss" and as_tsv.text.startswith("?")
+        paged = [httpx.get(url + named + "&limit=2") for _ in range(2)]
+        assert [p.headers[CACHE] for p in paged] == ["miss", "hit"]
+        assert paged[1].headers["link"] == paged[0].headers["link"]
+        assert paged[1].json()["next"].endswith("limit=2&offset=2")
+        # A slug that names nothing is found by the worker; still the client's 400, not cached.
+        for _ in range(2):
+            wrong = httpx.get(url + "/api/queries/network-members?network=no-such-network")
+            assert wrong.status_code == 400 and "no-such-network" in wrong.json()["detail"]
 
 
 def test_a_new_release_is_not_answered_with_the_old_answers(private: tuple[Path, Path]) -> None:

@@ -4,22 +4,28 @@ without a query worker.
 A release never changes once published, so an answer stays true for as long as the release
 serves; a new release gets a new runner and so a new, empty cache. Only SPARQL answers over the
 embedded store are kept: not federated ones (a remote endpoint may change) and not those of a
-remote backend (its data may change behind us). The cache is bounded by the bytes of the answers
-it holds (CANCERKG_RESULT_CACHE MiB, least recently used out first); an answer bigger than an
-eighth of that is not kept. Measured with and without it in bench/RESULTS.md.
+remote backend (its data may change behind us). Named queries (endpoint/named.py) are kept as
+the bytes the API sends, so a repeated one is answered without binding or reshaping. The cache
+is bounded by the bytes of the answers it holds (CANCERKG_RESULT_CACHE MiB, least recently used
+out first); an answer bigger than an eighth of that is not kept. Measured with and without it
+in bench/RESULTS.md.
 """
 
 from __future__ import annotations
 
 import dataclasses
 from collections import OrderedDict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard
 
 from cancerkg.endpoint.jobs import Job
+from cancerkg.endpoint.named import NamedQueryJob
 from cancerkg.endpoint.protocol import QueryAnswer, QueryJob
 
 if TYPE_CHECKING:  # workers.start_runner wraps its pool in CachingRunner
     from cancerkg.endpoint.workers import QueryRunner
+
+# A named query is never federated: its text is ours, and ours call no remote endpoint.
+Cacheable = QueryJob | NamedQueryJob
 
 
 class ResultCache:
@@ -28,15 +34,15 @@ class ResultCache:
     def __init__(self, max_bytes: int) -> None:
         self.max_bytes = max_bytes
         self.bytes = 0
-        self._answers: OrderedDict[QueryJob, QueryAnswer] = OrderedDict()
+        self._answers: OrderedDict[Cacheable, QueryAnswer] = OrderedDict()
 
-    def get(self, job: QueryJob) -> QueryAnswer | None:
+    def get(self, job: Cacheable) -> QueryAnswer | None:
         answer = self._answers.get(job)
         if answer is not None:
             self._answers.move_to_end(job)
         return answer
 
-    def put(self, job: QueryJob, answer: QueryAnswer) -> None:
+    def put(self, job: Cacheable, answer: QueryAnswer) -> None:
         size = len(answer.body)
         if size > self.max_bytes // 8 or job in self._answers:
             return
@@ -55,7 +61,7 @@ class CachingRunner:
         self.cache = ResultCache(max_bytes)
 
     async def run(self, job: Job) -> Any:
-        if not isinstance(job, QueryJob) or job.federated:
+        if not _cacheable(job):
             return await self._runner.run(job)
         if (answer := self.cache.get(job)) is not None:
             return dataclasses.replace(answer, cached=True)
@@ -65,3 +71,7 @@ class CachingRunner:
 
     async def close(self) -> None:
         await self._runner.close()
+
+
+def _cacheable(job: Job) -> TypeGuard[Cacheable]:
+    return isinstance(job, NamedQueryJob) or (isinstance(job, QueryJob) and not job.federated)

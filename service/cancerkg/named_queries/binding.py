@@ -52,12 +52,32 @@ def resolve_arguments(
     query: NamedQuery, arguments: Mapping[str, str], store: Store
 ) -> dict[str, Term]:
     """Check names, presence and types; apply defaults. Errors list the valid parameters."""
+    return {
+        parameter.name: to_term(parameter, raw, store)
+        for parameter, raw in _given(query, arguments)
+    }
+
+
+def check_arguments(query: NamedQuery, arguments: Mapping[str, str]) -> None:
+    """The checks of `resolve_arguments` that need no store: names, presence and the form of
+    each value (an IRI or slug, an ISO code, a date...). The service makes them before it hands
+    a query to a worker, so a mistyped value is the client's error at once, whatever the load."""
+    for parameter, raw in _given(query, arguments):
+        _check_length(parameter, raw)
+        if parameter.type in _FORMS:
+            _FORMS[parameter.type](parameter, raw.strip())
+        else:
+            _PURE[parameter.type](parameter, raw.strip())
+
+
+def _given(query: NamedQuery, arguments: Mapping[str, str]) -> list[tuple[Parameter, str]]:
+    """Each parameter with the text it was given (or its default); names and presence checked."""
     unknown = sorted(set(arguments) - {p.name for p in query.parameters})
     if unknown:
         raise ParameterError(
             f"{query.name}: unknown parameter(s) {', '.join(unknown)}; {_valid_list(query)}"
         )
-    terms: dict[str, Term] = {}
+    given: list[tuple[Parameter, str]] = []
     for parameter in query.parameters:
         raw = arguments.get(parameter.name, parameter.default)
         if raw is None or raw == "":
@@ -67,8 +87,8 @@ def resolve_arguments(
                     + _valid_list(query)
                 )
             continue
-        terms[parameter.name] = to_term(parameter, raw, store)
-    return terms
+        given.append((parameter, raw))
+    return given
 
 
 def _valid_list(query: NamedQuery) -> str:
@@ -83,14 +103,34 @@ def _valid_list(query: NamedQuery) -> str:
 
 def to_term(parameter: Parameter, raw: str, store: Store) -> Term:
     """One argument as the RDF term its type calls for."""
+    _check_length(parameter, raw)
+    if parameter.type in _LOOKUPS:
+        return _LOOKUPS[parameter.type](parameter, raw.strip(), store)
+    return _PURE[parameter.type](parameter, raw.strip())
+
+
+def _check_length(parameter: Parameter, raw: str) -> None:
     if len(raw) > MAX_TEXT and parameter.type != "iri":
         raise ParameterError(f"{parameter.name}: longer than {MAX_TEXT} characters")
-    convert = _CONVERTERS[parameter.type]
-    return convert(parameter, raw.strip(), store)
 
 
 def _to_iri(parameter: Parameter, raw: str, store: Store) -> Term:
     """A full IRI, or a slug (`euracan`) / `kind/slug` short form of one of our own things."""
+    form = _iri_form(parameter, raw)
+    if isinstance(form, ox.NamedNode):
+        return form
+    kinds, slug = form
+    for candidate in kinds:
+        iri = ox.NamedNode(f"{ID}{candidate}/{slug}")
+        if entity_exists(store, iri):
+            return iri
+    raise ParameterError(
+        f"{parameter.name}: no {' or '.join(kinds)} with the slug {slug!r} in the graph"
+    )
+
+
+def _iri_form(parameter: Parameter, raw: str) -> ox.NamedNode | tuple[Sequence[str], str]:
+    """A full IRI, or the kinds and slug a short form names (not yet looked up)."""
     if ":" in raw:
         try:
             iri = ox.NamedNode(raw)
@@ -111,13 +151,7 @@ def _to_iri(parameter: Parameter, raw: str, store: Store) -> Term:
             f"{parameter.name}: {raw!r} is neither an IRI nor a short form "
             f"({'slug or ' if parameter.kinds else ''}{expected}/slug)"
         )
-    for candidate in kinds:
-        iri = ox.NamedNode(f"{ID}{candidate}/{slug}")
-        if entity_exists(store, iri):
-            return iri
-    raise ParameterError(
-        f"{parameter.name}: no {' or '.join(kinds)} with the slug {slug!r} in the graph"
-    )
+    return kinds, slug
 
 
 def entity_exists(store: Store, iri: ox.NamedNode) -> bool:
@@ -129,8 +163,7 @@ def _to_country(parameter: Parameter, raw: str, store: Store) -> Term:
     """`PL`, `pol` or the EU authority IRI, checked against the countries of the graph."""
     if ":" in raw:
         return _to_iri(parameter, raw, store)
-    if not re.fullmatch(r"[A-Za-z]{2,3}", raw):
-        raise ParameterError(f"{parameter.name}: a country is an ISO code (PL, POL) or an IRI")
+    _country_form(parameter, raw)
     code = ox.Literal(raw.upper())
     result = select(store, filled_internal_query("binding-country-by-code", {"code": code}))
     for solution in result:
@@ -140,11 +173,18 @@ def _to_country(parameter: Parameter, raw: str, store: Store) -> Term:
     raise ParameterError(f"{parameter.name}: no country with the ISO code {raw.upper()!r}")
 
 
-def _to_string(parameter: Parameter, raw: str, store: Store) -> Term:
+def _country_form(parameter: Parameter, raw: str) -> None:
+    if ":" in raw:
+        _iri_form(parameter, raw)
+    elif not re.fullmatch(r"[A-Za-z]{2,3}", raw):
+        raise ParameterError(f"{parameter.name}: a country is an ISO code (PL, POL) or an IRI")
+
+
+def _to_string(parameter: Parameter, raw: str) -> Term:
     return ox.Literal(raw)
 
 
-def _to_search(parameter: Parameter, raw: str, store: Store) -> Term:
+def _to_search(parameter: Parameter, raw: str) -> Term:
     """The text folded (lower case, no accents) as the query folds the labels it compares.
 
     Why not a regular expression: pyoxigraph compiles a pattern that comes from a variable once
@@ -156,13 +196,13 @@ def _to_search(parameter: Parameter, raw: str, store: Store) -> Term:
     return ox.Literal(folded)
 
 
-def _to_language(parameter: Parameter, raw: str, store: Store) -> Term:
+def _to_language(parameter: Parameter, raw: str) -> Term:
     if not _LANGUAGE.fullmatch(raw):
         raise ParameterError(f"{parameter.name}: not a BCP 47 language tag: {raw!r}")
     return ox.Literal(raw.lower())
 
 
-def _to_date(parameter: Parameter, raw: str, store: Store) -> Term:
+def _to_date(parameter: Parameter, raw: str) -> Term:
     try:
         value = date.fromisoformat(raw)
     except ValueError:
@@ -170,7 +210,7 @@ def _to_date(parameter: Parameter, raw: str, store: Store) -> Term:
     return ox.Literal(value.isoformat(), datatype=ox.NamedNode(XSD + "date"))
 
 
-def _to_integer(parameter: Parameter, raw: str, store: Store) -> Term:
+def _to_integer(parameter: Parameter, raw: str) -> Term:
     if not re.fullmatch(r"[+-]?\d{1,9}", raw):
         raise ParameterError(f"{parameter.name}: not an integer: {raw!r}")
     value = int(raw)
@@ -180,7 +220,7 @@ def _to_integer(parameter: Parameter, raw: str, store: Store) -> Term:
     return ox.Literal(str(value), datatype=ox.NamedNode(XSD + "integer"))
 
 
-def _to_boolean(parameter: Parameter, raw: str, store: Store) -> Term:
+def _to_boolean(parameter: Parameter, raw: str) -> Term:
     lowered = raw.lower()
     if lowered not in _TRUE | _FALSE:
         raise ParameterError(f"{parameter.name}: not a boolean (true/false): {raw!r}")
@@ -189,9 +229,11 @@ def _to_boolean(parameter: Parameter, raw: str, store: Store) -> Term:
     )
 
 
-_CONVERTERS = {
-    "iri": _to_iri,
-    "country": _to_country,
+# Types whose value is looked up in the store, and the others.
+_LOOKUPS = {"iri": _to_iri, "country": _to_country}
+# What can be checked of a looked-up type without the store: the value's form.
+_FORMS = {"iri": _iri_form, "country": _country_form}
+_PURE = {
     "string": _to_string,
     "search": _to_search,
     "language": _to_language,

@@ -93,7 +93,7 @@ async def run_for_page(request: Request, query: NamedQuery) -> QueryRun:
     if not request.query_params.get("run"):
         return QueryRun()
     try:
-        answer = await run_named(request, query.name, form_arguments(request, query))
+        answer = await run_named(request, query, form_arguments(request, query))
     except CancerKGError as failure:
         return QueryRun(error=failure.message)
     return QueryRun(results_table(solutions(answer), truncated=answer.truncated))

@@ -8,11 +8,11 @@ import inspect
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-import pyoxigraph as ox
 from fastapi import APIRouter, Depends, Query, Request
-from fastapi.responses import JSONResponse, Response
+from fastapi.responses import Response
 
 from cancerkg.endpoint.jobs import Call
+from cancerkg.endpoint.named import API
 from cancerkg.endpoint.workers import QueryRunner
 from cancerkg.errors import InputError, ParameterError
 from cancerkg.graph import relations
@@ -20,14 +20,10 @@ from cancerkg.named_queries.catalog import NamedQuery, catalogue, named_query
 from cancerkg.named_queries.paging import Page
 from cancerkg.rdf import formats
 from cancerkg.rdf.formats import API_FORMATS, API_JSON
-from cancerkg.rdf.iris import XSD_BOOLEAN
-from cancerkg.store.protocol import Rows
 from cancerkg.web.deps import get_runner
 from cancerkg.web.headers import TRUNCATED, cache_header, truncation_headers
-from cancerkg.web.named import next_page_link, run_named, solutions
+from cancerkg.web.named import next_page_link, run_named
 from cancerkg.web.search import search as search_entities
-
-BOOL = ox.NamedNode(XSD_BOOLEAN)
 
 RESERVED = {"format", "limit", "offset"}
 Runner = Annotated[QueryRunner, Depends(get_runner)]
@@ -196,33 +192,16 @@ async def _answer(request: Request, query: NamedQuery) -> Response:
         request.query_params.get("offset"),
         request.app.state.settings.max_rows,
     )
-    answer = await run_named(request, query.name, arguments, fmt, page)
+    shape = API if fmt == API_JSON.name else fmt
+    answer = await run_named(request, query, arguments, shape, page)
     headers = truncation_headers(answer, request.app.state.settings.max_rows) | cache_header(answer)
     following = next_page_link(request, page, answer)
     if following:
         headers["Link"] = f'<{following}>; rel="next"'
     if page is not None:
         headers.pop(TRUNCATED, None)  # a full page is not a cut answer: its Link says what follows
-    if fmt != API_JSON.name:
-        media_type = formats.by_name(fmt, API_FORMATS).content_type
-        return Response(answer.body, media_type=media_type, headers=headers)
-    result = solutions(answer)
-    if isinstance(result, bool):  # an ASK among the named queries: one row, one column
-        result = Rows(("answer",), ({"answer": ox.Literal(str(result).lower(), datatype=BOOL)},))
-    columns = list(result.variables)
-    rows = [{c: _json_value(s[c]) for c in columns} for s in result]
-    return JSONResponse(
-        {
-            "query": query.name,
-            "title": query.title,
-            "parameters": arguments,
-            "columns": columns,
-            "rows": rows,
-            "truncated": answer.truncated and page is None,
-            **({"limit": page.limit, "offset": page.offset, "next": following} if page else {}),
-        },
-        headers=headers,
-    )
+    media_type = formats.by_name(fmt, API_FORMATS).content_type
+    return Response(answer.body, media_type=media_type, headers=headers)
 
 
 def _format(request: Request) -> str:
@@ -232,19 +211,6 @@ def _format(request: Request) -> str:
         return formats.by_name(asked, API_FORMATS).name
     accept = request.headers.get("accept")
     return formats.negotiate(accept, API_FORMATS, fallback=True)[0].name
-
-
-def _json_value(term: ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple | None) -> Any:
-    """Plain JSON: IRIs and strings as text, numbers and booleans as JSON numbers/booleans."""
-    if term is None or isinstance(term, ox.Triple):
-        return None
-    if isinstance(term, ox.Literal):
-        kind = term.datatype.value.rsplit("#", 1)[-1]
-        if kind == "integer":
-            return int(term.value)
-        if kind == "boolean":
-            return term.value in ("true", "1")  # both lexical forms of xsd:boolean true
-    return term.value
 
 
 async def search(

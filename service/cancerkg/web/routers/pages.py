@@ -135,7 +135,7 @@ def _gallery_page(request: Request) -> Response:
 @router.get("/queries/{name}/results.csv")
 async def query_csv(name: str, request: Request) -> Response:
     query = named_query(name)
-    answer = await run_named(request, name, form_arguments(request, query), "csv")
+    answer = await run_named(request, query, form_arguments(request, query), "csv")
     headers = {"Content-Disposition": f'attachment; filename="{name}.csv"'}
     headers |= truncation_headers(answer, request.app.state.settings.max_rows)
     return Response(answer.body, media_type="text/csv; charset=utf-8", headers=headers)
