@@ -233,6 +233,8 @@ def test_cors_for_browser_tools(client: TestClient) -> None:
 def test_openapi_documents_the_endpoint(client: TestClient) -> None:
     spec = client.get("/openapi.json").json()
     assert {"get", "post"} <= set(spec["paths"]["/sparql"])
+    documented = {p["name"] for p in spec["paths"]["/sparql"]["get"]["parameters"]}
+    assert documented == {"query", "default-graph-uri", "named-graph-uri", "format"}
     assert client.get("/docs").status_code == 200
 
 

@@ -8,11 +8,9 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Any
 
 from fastapi import FastAPI
 from fastapi.middleware.cors import CORSMiddleware
-from fastapi.openapi.utils import get_openapi
 from fastapi.staticfiles import StaticFiles
 
 from cancerkg import __version__
@@ -73,7 +71,6 @@ def create_app(settings: Settings, *, store: Store | None = None) -> FastAPI:
     )
     app.state.settings = settings
     errors.install(app)
-    _document_required_parameters(app)
     # Browser tools (YASGUI, notebooks in other origins) query the read-only endpoint directly.
     app.add_middleware(
         CORSMiddleware,
@@ -111,22 +108,3 @@ async def _browser_assets() -> dict[str, Path | None]:
     for note in notes:
         logger.warning(note)
     return found
-
-
-def _document_required_parameters(app: FastAPI) -> None:
-    """FastAPI's documented way to extend its OpenAPI schema: build it once, then mark what
-    the named-query endpoints require."""
-
-    def schema() -> dict[str, Any]:
-        if app.openapi_schema is None:
-            app.openapi_schema = api.mark_required(
-                get_openapi(
-                    title=app.title,
-                    version=app.version,
-                    description=app.description,
-                    routes=app.routes,
-                )
-            )
-        return app.openapi_schema
-
-    app.openapi = schema  # type: ignore[method-assign]
